@@ -1,0 +1,15 @@
+package io.servicecatalog.model.v1beta1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/** Reference to a cluster-scoped object by name. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ClusterObjectReference {
+  public String name;
+
+  public ClusterObjectReference() {}
+
+  public ClusterObjectReference(String name) {
+    this.name = name;
+  }
+}

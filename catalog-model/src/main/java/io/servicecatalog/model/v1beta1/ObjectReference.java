@@ -1,0 +1,17 @@
+package io.servicecatalog.model.v1beta1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/** Reference to a namespaced object from a cluster-scoped one. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ObjectReference {
+  public String namespace;
+  public String name;
+
+  public ObjectReference() {}
+
+  public ObjectReference(String namespace, String name) {
+    this.namespace = namespace;
+    this.name = name;
+  }
+}

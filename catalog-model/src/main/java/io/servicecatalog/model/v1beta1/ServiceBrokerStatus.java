@@ -1,0 +1,9 @@
+package io.servicecatalog.model.v1beta1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ServiceBrokerStatus extends ConditionedStatus {
+  public String operationStartTime;
+  public String lastCatalogRetrievalTime;
+}
