@@ -1,0 +1,396 @@
+package io.servicecatalog.api.admission;
+
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.servicecatalog.api.rest.ApiException;
+import io.servicecatalog.model.Json;
+import io.servicecatalog.model.Names;
+import io.servicecatalog.model.ServiceCatalog;
+import io.servicecatalog.model.Times;
+import io.servicecatalog.model.v1beta1.ClusterServiceBroker;
+import io.servicecatalog.model.v1beta1.ClusterServiceClass;
+import io.servicecatalog.model.v1beta1.ClusterServicePlan;
+import io.servicecatalog.model.v1beta1.ParametersFromSource;
+import io.servicecatalog.model.v1beta1.ResourceKind;
+import io.servicecatalog.model.v1beta1.SecretTransform;
+import io.servicecatalog.model.v1beta1.ServiceBinding;
+import io.servicecatalog.model.v1beta1.ServiceBindingSpec;
+import io.servicecatalog.model.v1beta1.ServiceBrokerAuthInfo;
+import io.servicecatalog.model.v1beta1.ServiceBrokerSpec;
+import io.servicecatalog.model.v1beta1.ServiceInstance;
+import io.servicecatalog.model.v1beta1.ServiceInstanceSpec;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Defaulting and static validation of a new object: what the original did in its mutating and
+ * validating webhooks, done here before anything is stored. Checks that need other objects (plan
+ * resolution) happen in the lifecycle, inside the transaction.
+ */
+public final class Admission {
+  private Admission() {}
+
+  private static final Pattern GO_DURATION =
+      Pattern.compile("^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$");
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** Parses, checks and defaults an object sent to create; throws a Status-carrying error. */
+  public static CustomResource<?, ?> admitCreate(ResourceKind kind, String pathNamespace, JsonNode node) {
+    checkTypeMeta(kind, node);
+    JsonNode ns = node.at("/metadata/namespace");
+    if (kind.namespaced() && ns.isTextual() && !ns.asText().isEmpty()
+        && !ns.asText().equals(pathNamespace)) {
+      throw ApiException.badRequest("the namespace of the provided object (" + ns.asText()
+          + ") does not match the namespace sent on the request (" + pathNamespace + ")");
+    }
+    CustomResource<?, ?> obj = convert(kind, node);
+    ObjectMeta meta = obj.getMetadata() == null ? new ObjectMeta() : obj.getMetadata();
+    obj.setMetadata(meta);
+    if ((meta.getName() == null || meta.getName().isEmpty()) && meta.getGenerateName() != null
+        && !meta.getGenerateName().isEmpty()) {
+      meta.setName(meta.getGenerateName() + randomSuffix());
+    }
+    FieldErrors errors = new FieldErrors();
+    String nameProblem = Names.validateSubdomain(meta.getName());
+    if (nameProblem != null) {
+      if (meta.getName() == null || meta.getName().isEmpty()) {
+        errors.required("metadata.name", "name or generateName is required");
+      } else {
+        errors.invalid("metadata.name", meta.getName(), nameProblem);
+      }
+    }
+    // Server-owned metadata: whatever the client sent is replaced.
+    meta.setNamespace(kind.namespaced() ? pathNamespace : null);
+    meta.setUid(UUID.randomUUID().toString());
+    meta.setResourceVersion(null);
+    meta.setGeneration(1L);
+    meta.setCreationTimestamp(Times.now());
+    meta.setDeletionTimestamp(null);
+    meta.setDeletionGracePeriodSeconds(null);
+    meta.setManagedFields(null);
+    meta.setSelfLink(null);
+
+    switch (kind) {
+      case CLUSTER_SERVICE_BROKER -> broker((ClusterServiceBroker) obj, errors);
+      case CLUSTER_SERVICE_CLASS -> serviceClass((ClusterServiceClass) obj, errors);
+      case CLUSTER_SERVICE_PLAN -> servicePlan((ClusterServicePlan) obj, errors);
+      case SERVICE_INSTANCE -> instance((ServiceInstance) obj, errors);
+      case SERVICE_BINDING -> binding((ServiceBinding) obj, errors);
+    }
+    errors.throwIfAny(kind.kind(), meta.getName());
+    return obj;
+  }
+
+  private static void checkTypeMeta(ResourceKind kind, JsonNode node) {
+    JsonNode apiVersion = node.get("apiVersion");
+    if (apiVersion != null && !apiVersion.isNull()
+        && !ServiceCatalog.API_VERSION.equals(apiVersion.asText())) {
+      throw ApiException.badRequest("the API version in the data (" + apiVersion.asText()
+          + ") does not match the expected API version (" + ServiceCatalog.API_VERSION + ")");
+    }
+    JsonNode k = node.get("kind");
+    if (k != null && !k.isNull() && !kind.kind().equals(k.asText())) {
+      throw ApiException.badRequest("the kind in the data (" + k.asText()
+          + ") does not match the kind of the request path (" + kind.kind() + ")");
+    }
+  }
+
+  private static CustomResource<?, ?> convert(ResourceKind kind, JsonNode node) {
+    try {
+      return Json.MAPPER.treeToValue(node, kind.type());
+    } catch (JsonMappingException e) {
+      String field = fieldPath(e);
+      String name = node.at("/metadata/name").asText(null);
+      FieldErrors errors = new FieldErrors();
+      errors.invalid(field, null, "wrong type or shape: " + e.getOriginalMessage().split("\n")[0]);
+      errors.throwIfAny(kind.kind(), name);
+      throw new IllegalStateException("unreachable");
+    } catch (Exception e) {
+      throw ApiException.badRequest("the object could not be read: " + e.getMessage());
+    }
+  }
+
+  private static String fieldPath(JsonMappingException e) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonMappingException.Reference r : e.getPath()) {
+      if (r.getFieldName() != null) {
+        if (sb.length() > 0) {
+          sb.append('.');
+        }
+        sb.append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        sb.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return sb.length() == 0 ? "<root>" : sb.toString();
+  }
+
+  private static void broker(ClusterServiceBroker b, FieldErrors errors) {
+    ServiceBrokerSpec spec = b.getSpec();
+    if (spec == null) {
+      errors.required("spec", null);
+      return;
+    }
+    if (spec.url == null || spec.url.isBlank()) {
+      errors.required("spec.url", "the broker's base URL");
+    } else {
+      try {
+        URI u = new URI(spec.url);
+        if (!u.isAbsolute() || u.getHost() == null
+            || !("http".equals(u.getScheme()) || "https".equals(u.getScheme()))) {
+          errors.invalid("spec.url", spec.url, "must be an absolute http or https URL");
+        }
+      } catch (Exception e) {
+        errors.invalid("spec.url", spec.url, "must be an absolute http or https URL");
+      }
+    }
+    if (Boolean.TRUE.equals(spec.insecureSkipTLSVerify) && spec.caBundle != null
+        && !spec.caBundle.isEmpty()) {
+      errors.forbidden("spec.caBundle", "caBundle cannot be used when insecureSkipTLSVerify is true");
+    }
+    if (spec.relistBehavior == null || spec.relistBehavior.isEmpty()) {
+      spec.relistBehavior = ServiceBrokerSpec.RELIST_DURATION;
+    }
+    if (!List.of(ServiceBrokerSpec.RELIST_DURATION, ServiceBrokerSpec.RELIST_MANUAL)
+        .contains(spec.relistBehavior)) {
+      errors.notSupported("spec.relistBehavior", spec.relistBehavior,
+          List.of(ServiceBrokerSpec.RELIST_DURATION, ServiceBrokerSpec.RELIST_MANUAL));
+    } else if (ServiceBrokerSpec.RELIST_MANUAL.equals(spec.relistBehavior)
+        && spec.relistDuration != null) {
+      errors.forbidden("spec.relistDuration", "must not be set when relistBehavior is Manual");
+    }
+    if (spec.relistDuration != null && (!GO_DURATION.matcher(spec.relistDuration).matches()
+        || spec.relistDuration.matches("^[0.]+[a-zµ]+$"))) {
+      errors.invalid("spec.relistDuration", spec.relistDuration,
+          "must be a positive duration such as 15m or 1h30m");
+    }
+    if (spec.relistRequests == null) {
+      spec.relistRequests = 0L;
+    } else if (spec.relistRequests < 0) {
+      errors.invalid("spec.relistRequests", spec.relistRequests, "must not be negative");
+    }
+    ServiceBrokerAuthInfo auth = spec.authInfo;
+    if (auth != null) {
+      if ((auth.basic == null) == (auth.bearer == null)) {
+        errors.invalid("spec.authInfo", null, "exactly one of basic or bearer must be set");
+      }
+      secretRef("spec.authInfo.basic.secretRef", auth.basic, errors);
+      secretRef("spec.authInfo.bearer.secretRef", auth.bearer, errors);
+    }
+  }
+
+  private static void secretRef(String field, ServiceBrokerAuthInfo.SecretAuth a, FieldErrors errors) {
+    if (a == null) {
+      return;
+    }
+    if (a.secretRef == null) {
+      errors.required(field, null);
+      return;
+    }
+    if (a.secretRef.namespace == null || a.secretRef.namespace.isEmpty()) {
+      errors.required(field + ".namespace", null);
+    }
+    String p = Names.validateSubdomain(a.secretRef.name);
+    if (p != null) {
+      errors.invalid(field + ".name", a.secretRef.name, p);
+    }
+  }
+
+  private static void serviceClass(ClusterServiceClass c, FieldErrors errors) {
+    if (c.getSpec() == null) {
+      errors.required("spec", null);
+      return;
+    }
+    requireText("spec.clusterServiceBrokerName", c.getSpec().clusterServiceBrokerName, errors);
+    requireText("spec.externalName", c.getSpec().externalName, errors);
+    requireText("spec.externalID", c.getSpec().externalID, errors);
+  }
+
+  private static void servicePlan(ClusterServicePlan p, FieldErrors errors) {
+    if (p.getSpec() == null) {
+      errors.required("spec", null);
+      return;
+    }
+    requireText("spec.clusterServiceBrokerName", p.getSpec().clusterServiceBrokerName, errors);
+    requireText("spec.externalName", p.getSpec().externalName, errors);
+    requireText("spec.externalID", p.getSpec().externalID, errors);
+    if (p.getSpec().clusterServiceClassRef == null || p.getSpec().clusterServiceClassRef.name == null) {
+      errors.required("spec.clusterServiceClassRef.name", null);
+    }
+  }
+
+  private static void instance(ServiceInstance i, FieldErrors errors) {
+    ServiceInstanceSpec s = i.getSpec();
+    if (s == null) {
+      errors.required("spec", "a plan reference such as spec.clusterServiceClassExternalName and spec.clusterServicePlanExternalName");
+      return;
+    }
+    boolean cluster = Stream.of(s.clusterServiceClassExternalName, s.clusterServiceClassExternalID,
+        s.clusterServiceClassName, s.clusterServicePlanExternalName, s.clusterServicePlanExternalID,
+        s.clusterServicePlanName).anyMatch(Objects::nonNull);
+    boolean namespaced = Stream.of(s.serviceClassExternalName, s.serviceClassExternalID,
+        s.serviceClassName, s.servicePlanExternalName, s.servicePlanExternalID, s.servicePlanName)
+        .anyMatch(Objects::nonNull);
+    if (cluster && namespaced) {
+      errors.forbidden("spec", "instances can only refer to a cluster or namespaced class or plan type, but not both");
+    } else if (!cluster && !namespaced) {
+      errors.required("spec.clusterServiceClassExternalName",
+          "exactly one of clusterServiceClassExternalName, clusterServiceClassExternalID or clusterServiceClassName (or a namespaced serviceClass* field) must be set");
+    } else if (cluster) {
+      planStyle(errors, "clusterServiceClass", "clusterServicePlan",
+          new String[] {s.clusterServiceClassExternalName, s.clusterServiceClassExternalID, s.clusterServiceClassName},
+          new String[] {s.clusterServicePlanExternalName, s.clusterServicePlanExternalID, s.clusterServicePlanName});
+    } else {
+      planStyle(errors, "serviceClass", "servicePlan",
+          new String[] {s.serviceClassExternalName, s.serviceClassExternalID, s.serviceClassName},
+          new String[] {s.servicePlanExternalName, s.servicePlanExternalID, s.servicePlanName});
+    }
+    if (s.clusterServiceClassRef != null || s.clusterServicePlanRef != null
+        || s.serviceClassRef != null || s.servicePlanRef != null) {
+      errors.forbidden("spec.clusterServiceClassRef",
+          "resolved references are set by the catalog and must be empty on create");
+    }
+    parameters("spec", s.parameters, s.parametersFrom, errors);
+    if (s.externalID == null || s.externalID.isEmpty()) {
+      s.externalID = UUID.randomUUID().toString();
+    } else if (!s.externalID.matches("[A-Za-z0-9._~-]{1,255}")) {
+      errors.invalid("spec.externalID", s.externalID, "must be 1-255 URL-safe characters (a UUID is recommended)");
+    }
+    if (s.updateRequests == null) {
+      s.updateRequests = 0L;
+    } else if (s.updateRequests < 0) {
+      errors.invalid("spec.updateRequests", s.updateRequests, "must not be negative");
+    }
+    i.setStatus(null);
+    addFinalizer(i.getMetadata());
+  }
+
+  /** One identification style for the class; the plan, when given, in the same style. */
+  private static void planStyle(FieldErrors errors, String classPrefix, String planPrefix,
+      String[] classFields, String[] planFields) {
+    String[] suffix = {"ExternalName", "ExternalID", "Name"};
+    int classCount = 0;
+    int classStyle = -1;
+    for (int k = 0; k < 3; k++) {
+      if (classFields[k] != null) {
+        classCount++;
+        classStyle = k;
+        if (classFields[k].isEmpty()) {
+          errors.required("spec." + classPrefix + suffix[k], null);
+        }
+      }
+    }
+    if (classCount == 0) {
+      errors.required("spec." + classPrefix + "ExternalName",
+          "the class must be named by " + classPrefix + "ExternalName, " + classPrefix
+              + "ExternalID or " + classPrefix + "Name");
+    } else if (classCount > 1) {
+      errors.forbidden("spec." + classPrefix + suffix[classStyle],
+          "exactly one of " + classPrefix + "ExternalName, " + classPrefix + "ExternalID or "
+              + classPrefix + "Name may be set");
+    }
+    for (int k = 0; k < 3; k++) {
+      if (planFields[k] != null) {
+        if (planFields[k].isEmpty()) {
+          errors.required("spec." + planPrefix + suffix[k], null);
+        } else if (classStyle >= 0 && k != classStyle) {
+          errors.forbidden("spec." + planPrefix + suffix[k], "the plan must be named in the same way as the class ("
+              + planPrefix + suffix[classStyle] + ")");
+        }
+      }
+    }
+  }
+
+  private static void binding(ServiceBinding b, FieldErrors errors) {
+    ServiceBindingSpec s = b.getSpec();
+    if (s == null) {
+      errors.required("spec", "spec.instanceRef.name names the instance to bind to");
+      return;
+    }
+    if (s.instanceRef == null || s.instanceRef.name == null || s.instanceRef.name.isEmpty()) {
+      errors.required("spec.instanceRef.name", "the instance to bind to, in the same namespace");
+    } else {
+      String p = Names.validateSubdomain(s.instanceRef.name);
+      if (p != null) {
+        errors.invalid("spec.instanceRef.name", s.instanceRef.name, p);
+      }
+    }
+    if (s.secretName == null || s.secretName.isEmpty()) {
+      s.secretName = b.getMetadata().getName();
+    } else {
+      String p = Names.validateSubdomain(s.secretName);
+      if (p != null) {
+        errors.invalid("spec.secretName", s.secretName, p);
+      }
+    }
+    parameters("spec", s.parameters, s.parametersFrom, errors);
+    if (s.secretTransforms != null) {
+      for (int k = 0; k < s.secretTransforms.size(); k++) {
+        SecretTransform t = s.secretTransforms.get(k);
+        long set = t == null ? 0 : Stream.of(t.renameKey, t.addKey, t.addKeysFrom, t.removeKey)
+            .filter(Objects::nonNull).count();
+        if (set != 1) {
+          errors.invalid("spec.secretTransforms[" + k + "]", null,
+              "exactly one of renameKey, addKey, addKeysFrom or removeKey must be set");
+        }
+      }
+    }
+    if (s.externalID == null || s.externalID.isEmpty()) {
+      s.externalID = UUID.randomUUID().toString();
+    } else if (!s.externalID.matches("[A-Za-z0-9._~-]{1,255}")) {
+      errors.invalid("spec.externalID", s.externalID, "must be 1-255 URL-safe characters (a UUID is recommended)");
+    }
+    b.setStatus(null);
+    addFinalizer(b.getMetadata());
+  }
+
+  private static void parameters(String prefix, JsonNode parameters, List<ParametersFromSource> from,
+      FieldErrors errors) {
+    if (parameters != null && !parameters.isNull() && !parameters.isObject()) {
+      errors.invalid(prefix + ".parameters", null, "must be an object of parameter names to values");
+    }
+    if (from != null) {
+      for (int k = 0; k < from.size(); k++) {
+        ParametersFromSource p = from.get(k);
+        String f = prefix + ".parametersFrom[" + k + "].secretKeyRef";
+        if (p == null || p.secretKeyRef == null) {
+          errors.required(f, null);
+        } else {
+          requireText(f + ".name", p.secretKeyRef.name, errors);
+          requireText(f + ".key", p.secretKeyRef.key, errors);
+        }
+      }
+    }
+  }
+
+  private static void requireText(String field, String value, FieldErrors errors) {
+    if (value == null || value.isBlank()) {
+      errors.required(field, null);
+    }
+  }
+
+  private static void addFinalizer(ObjectMeta meta) {
+    List<String> f = meta.getFinalizers() == null ? new ArrayList<>() : new ArrayList<>(meta.getFinalizers());
+    if (!f.contains(ServiceCatalog.FINALIZER)) {
+      f.add(ServiceCatalog.FINALIZER);
+    }
+    meta.setFinalizers(f);
+  }
+
+  private static String randomSuffix() {
+    String alphabet = "bcdfghjklmnpqrstvwxz2456789";
+    StringBuilder sb = new StringBuilder();
+    for (int k = 0; k < 5; k++) {
+      sb.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,35 @@
+package io.servicecatalog.api.admission;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.servicecatalog.api.rest.ApiException;
+import io.servicecatalog.model.Json;
+
+/** Request bodies as kubectl sends them: JSON, or the same object as YAML. */
+public final class Bodies {
+  private Bodies() {}
+
+  private static final ObjectMapper YAML = Json.configure(new ObjectMapper(new YAMLFactory()));
+
+  public static JsonNode parse(String body, String contentType) {
+    if (body == null || body.isBlank()) {
+      throw ApiException.badRequest("the request body is empty; send the object as JSON or YAML");
+    }
+    boolean yaml = contentType != null && contentType.toLowerCase().contains("yaml");
+    try {
+      JsonNode node = (yaml ? YAML : Json.MAPPER).readTree(body);
+      if (node == null || !node.isObject()) {
+        throw ApiException.badRequest("the request body must be a single object, not "
+            + (node == null ? "nothing" : node.getNodeType().toString().toLowerCase()));
+      }
+      return node;
+    } catch (JsonProcessingException e) {
+      String where = e.getLocation() == null ? ""
+          : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+      throw ApiException.badRequest("the request body is not valid " + (yaml ? "YAML" : "JSON")
+          + where + ": " + e.getOriginalMessage());
+    }
+  }
+}

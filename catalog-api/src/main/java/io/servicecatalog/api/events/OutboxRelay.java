@@ -1,0 +1,94 @@
+package io.servicecatalog.api.events;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.scheduler.Scheduled;
+import io.servicecatalog.api.store.OutboxEntity;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/**
+ * Publishes outbox rows to Kafka in commit order and deletes them once Kafka acknowledged them.
+ * A crash between the two re-publishes (at-least-once); consumers are idempotent. An advisory
+ * lock keeps a single relay active across replicas, which keeps each resource's events ordered.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+  private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+  private static final long RELAY_LOCK = 0x5c_0a7b_0001L;
+  private static final int BATCH = 200;
+
+  @Inject
+  @Channel("resource-events")
+  MutinyEmitter<String> emitter;
+
+  @Inject Vertx vertx;
+
+  private final AtomicBoolean running = new AtomicBoolean();
+  private final AtomicBoolean again = new AtomicBoolean();
+
+  /** Called after a transaction that wrote events committed: publish now rather than at the next tick. */
+  public void kick() {
+    // A fresh duplicated context: the relay's session must not mix with the caller's.
+    Context ctx = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+    VertxContextSafetyToggle.setContextSafe(ctx, true);
+    ctx.runOnContext(v -> drain().subscribe().with(x -> {}, f -> LOG.warn("outbox relay failed; will retry", f)));
+  }
+
+  /** Safety net: anything a kick missed (or a previous process left) goes out within a second. */
+  @Scheduled(every = "${servicecatalog.outbox.poll-interval}", delayed = "3s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  Uni<Void> tick() {
+    return drain().onFailure().invoke(f -> LOG.warn("outbox relay failed; will retry", f))
+        .onFailure().recoverWithNull();
+  }
+
+  private Uni<Void> drain() {
+    if (!running.compareAndSet(false, true)) {
+      again.set(true);
+      return Uni.createFrom().voidItem();
+    }
+    return publishBatch()
+        .eventually(() -> running.set(false))
+        .flatMap(n -> (n == BATCH || again.getAndSet(false)) ? drain() : Uni.createFrom().voidItem());
+  }
+
+  private Uni<Integer> publishBatch() {
+    return Panache.withTransaction(() -> Panache.getSession()
+        .flatMap(s -> s.createNativeQuery("select pg_try_advisory_xact_lock(" + RELAY_LOCK + ")", Boolean.class)
+            .getSingleResult())
+        .flatMap(locked -> {
+          if (!Boolean.TRUE.equals(locked)) {
+            return Uni.createFrom().item(0);
+          }
+          return OutboxEntity.<OutboxEntity>find("order by id").page(0, BATCH).list()
+              .flatMap(rows -> send(rows).replaceWith(rows))
+              .flatMap(rows -> rows.isEmpty() ? Uni.createFrom().item(0)
+                  : OutboxEntity.delete("id <= ?1", rows.get(rows.size() - 1).id).map(Long::intValue));
+        }));
+  }
+
+  /** One after another: Kafka keeps the order per key only if we send in order. */
+  private Uni<Void> send(List<OutboxEntity> rows) {
+    // Kafka acknowledges on its own threads; the reactive session must resume on its context.
+    Context ctx = Vertx.currentContext();
+    return Multi.createFrom().iterable(rows)
+        .onItem().transformToUniAndConcatenate(row -> emitter.sendMessage(Message.of(row.payload)
+            .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                .withKey(row.messageKey).withTopic(row.topic).build())))
+        .collect().last()
+        .emitOn(task -> ctx.runOnContext(v -> task.run()))
+        .replaceWithVoid();
+  }
+}

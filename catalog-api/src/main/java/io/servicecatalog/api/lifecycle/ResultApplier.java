@@ -1,0 +1,372 @@
+package io.servicecatalog.api.lifecycle;
+
+import static io.servicecatalog.model.ServiceCatalog.CONDITION_FAILED;
+import static io.servicecatalog.model.ServiceCatalog.CONDITION_ORPHAN_MITIGATION;
+import static io.servicecatalog.model.ServiceCatalog.CONDITION_READY;
+import static io.servicecatalog.model.ServiceCatalog.FALSE;
+import static io.servicecatalog.model.ServiceCatalog.TRUE;
+
+import io.servicecatalog.api.store.ResourceEntity;
+import io.servicecatalog.api.store.ResourceStore;
+import io.servicecatalog.model.ServiceCatalog.Reasons;
+import io.servicecatalog.model.Times;
+import io.servicecatalog.model.events.OperationResult;
+import io.servicecatalog.model.events.OperationResult.Outcome;
+import io.servicecatalog.model.v1beta1.ClusterServiceBroker;
+import io.servicecatalog.model.v1beta1.LocalObjectReference;
+import io.servicecatalog.model.v1beta1.PropertiesState;
+import io.servicecatalog.model.v1beta1.ResourceKind;
+import io.servicecatalog.model.v1beta1.ServiceBinding;
+import io.servicecatalog.model.v1beta1.ServiceBindingStatus;
+import io.servicecatalog.model.v1beta1.ServiceInstance;
+import io.servicecatalog.model.v1beta1.ServiceInstanceStatus;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Applies what broker-gateway and credential-injector report to the status of the resource it is
+ * about. Results are at-least-once and may be stale, so each is checked against the stored object
+ * (same uid, still relevant) and applying one twice leaves the same state.
+ */
+@ApplicationScoped
+public class ResultApplier {
+  private static final Logger LOG = Logger.getLogger(ResultApplier.class);
+
+  @Inject ResourceStore store;
+  @Inject Lifecycle lifecycle;
+  @Inject CatalogImporter importer;
+  @Inject PlanResolver resolver;
+
+  public Uni<Void> apply(OperationResult r) {
+    UUID uid;
+    try {
+      uid = UUID.fromString(r.uid);
+    } catch (RuntimeException e) {
+      LOG.warnf("dropping result %s without a valid uid", r.resultId);
+      return Uni.createFrom().voidItem();
+    }
+    return store.findByUidForUpdate(uid).flatMap(e -> {
+      if (e == null) {
+        LOG.debugf("result %s %s for %s/%s: object is gone, nothing to apply", r.operation, r.outcome,
+            r.namespace, r.name);
+        return Uni.createFrom().voidItem();
+      }
+      return switch (ResourceKind.fromKind(e.kind).orElseThrow()) {
+        case CLUSTER_SERVICE_BROKER -> broker(e, r);
+        case SERVICE_INSTANCE -> instance(e, r);
+        case SERVICE_BINDING -> binding(e, r);
+        default -> Uni.createFrom().voidItem();
+      };
+    });
+  }
+
+  // ------------------------------------------------------------------ broker
+
+  private Uni<Void> broker(ResourceEntity e, OperationResult r) {
+    if (r.operation != OperationResult.Operation.FETCH_CATALOG) {
+      return Uni.createFrom().voidItem();
+    }
+    ClusterServiceBroker b = store.read(e, ClusterServiceBroker.class);
+    if (b.getMetadata().getDeletionTimestamp() != null
+        || (r.generation != null && r.generation != e.generation)) {
+      return Uni.createFrom().voidItem(); // a newer spec will be fetched for
+    }
+    var st = b.getStatus();
+    if (r.outcome == Outcome.SUCCEEDED) {
+      return importer.importCatalog(b, r.catalog)
+          .flatMap(summary -> {
+            st.setCondition(CONDITION_READY, TRUE, Reasons.FETCHED_CATALOG,
+                "Successfully fetched catalog entries from broker (" + summary.classes() + " classes, "
+                    + summary.plans() + " plans)");
+            st.removeCondition(CONDITION_FAILED);
+            st.reconciledGeneration = e.generation;
+            st.observedGeneration = e.generation;
+            st.lastCatalogRetrievalTime = Times.now();
+            st.operationStartTime = null;
+            return store.update(e, b);
+          })
+          .flatMap(x -> resolvePendingInstances())
+          .onFailure(CatalogImporter.InvalidCatalogException.class).recoverWithUni(ex ->
+              catalogFailed(e, b, "Error reconciling the catalog: " + ex.getMessage()));
+    }
+    if (r.outcome == Outcome.FAILED) {
+      return catalogFailed(e, b, r.message);
+    }
+    return Uni.createFrom().voidItem();
+  }
+
+  private Uni<Void> catalogFailed(ResourceEntity e, ClusterServiceBroker b, String message) {
+    var st = b.getStatus();
+    boolean changed = st.setCondition(CONDITION_READY, FALSE, Reasons.ERROR_FETCHING_CATALOG, message);
+    if (st.operationStartTime == null) {
+      st.operationStartTime = Times.now();
+      changed = true;
+    }
+    if (!Long.valueOf(e.generation).equals(st.reconciledGeneration)) {
+      st.reconciledGeneration = e.generation;
+      st.observedGeneration = e.generation;
+      changed = true;
+    }
+    return changed ? store.update(e, b).replaceWithVoid() : Uni.createFrom().voidItem();
+  }
+
+  /** Instances created before their class existed get resolved once a catalog brings it. */
+  private Uni<Void> resolvePendingInstances() {
+    return store.list(ResourceKind.SERVICE_INSTANCE, null).flatMap(rows -> Lifecycle.sequentially(rows, ie -> {
+      ServiceInstance si = store.read(ie, ServiceInstance.class);
+      if (si.getSpec().clusterServicePlanRef != null || si.getMetadata().getDeletionTimestamp() != null
+          || si.getStatus() == null || si.getStatus().isFailed()) {
+        return Uni.createFrom().voidItem();
+      }
+      return resolver.resolve(si.getSpec()).flatMap(res -> {
+        if (!res.resolved()) {
+          boolean changed = si.getStatus().setCondition(CONDITION_READY, FALSE, res.reason(), res.message());
+          return changed ? store.update(ie, si).replaceWithVoid() : Uni.createFrom().voidItem();
+        }
+        lifecycle.applyResolution(si, res);
+        return store.update(ie, si).replaceWithVoid();
+      });
+    }));
+  }
+
+  // ---------------------------------------------------------------- instance
+
+  private Uni<Void> instance(ResourceEntity e, OperationResult r) {
+    ServiceInstance si = store.read(e, ServiceInstance.class);
+    ServiceInstanceStatus st = si.getStatus();
+    switch (r.operation) {
+      case PROVISION -> {
+        if (ServiceInstanceStatus.PROVISIONED.equals(st.provisionStatus)) {
+          return Uni.createFrom().voidItem(); // a late duplicate
+        }
+        if (r.outcome == Outcome.IN_PROGRESS) {
+          st.currentOperation = ServiceInstanceStatus.OP_PROVISION;
+          st.asyncOpInProgress = Boolean.TRUE.equals(r.asyncOpInProgress);
+          st.lastOperation = r.lastOperation;
+          if (r.dashboardURL != null) {
+            st.dashboardURL = r.dashboardURL;
+          }
+          st.setCondition(CONDITION_READY, FALSE, Reasons.PROVISIONING,
+              r.message == null ? "The instance is being provisioned asynchronously" : r.message);
+        } else if (r.outcome == Outcome.SUCCEEDED) {
+          st.provisionStatus = ServiceInstanceStatus.PROVISIONED;
+          st.deprovisionStatus = ServiceInstanceStatus.DEPROVISION_REQUIRED;
+          endOperation(st, r.generation);
+          st.externalProperties = st.inProgressProperties;
+          st.inProgressProperties = null;
+          if (r.dashboardURL != null) {
+            st.dashboardURL = r.dashboardURL;
+          }
+          st.removeCondition(CONDITION_FAILED);
+          st.removeCondition(CONDITION_ORPHAN_MITIGATION);
+          st.orphanMitigationInProgress = false;
+          if (si.getMetadata().getDeletionTimestamp() == null) {
+            st.setCondition(CONDITION_READY, TRUE, Reasons.PROVISIONED_SUCCESSFULLY,
+                "The instance was provisioned successfully");
+            return store.update(e, si).flatMap(x -> wakeBindings(e));
+          }
+        } else {
+          failure(st, r, Reasons.PROVISION_CALL_FAILED, r.generation);
+          if (Boolean.TRUE.equals(r.terminal)) {
+            st.inProgressProperties = null;
+          }
+        }
+        return store.update(e, si).replaceWithVoid();
+      }
+      case DEPROVISION -> {
+        if (r.outcome == Outcome.SUCCEEDED) {
+          st.deprovisionStatus = ServiceInstanceStatus.DEPROVISION_SUCCEEDED;
+          st.provisionStatus = ServiceInstanceStatus.NOT_PROVISIONED;
+          endOperation(st, r.generation);
+          if (si.getMetadata().getDeletionTimestamp() != null) {
+            return lifecycle.finalize(e, si);
+          }
+          st.setCondition(CONDITION_READY, FALSE, Reasons.DEPROVISIONED_SUCCESSFULLY,
+              "The instance was deprovisioned successfully");
+        } else if (r.outcome == Outcome.IN_PROGRESS) {
+          st.currentOperation = ServiceInstanceStatus.OP_DEPROVISION;
+          st.asyncOpInProgress = Boolean.TRUE.equals(r.asyncOpInProgress);
+          st.lastOperation = r.lastOperation;
+          st.setCondition(CONDITION_READY, FALSE, Reasons.DEPROVISIONING,
+              r.message == null ? "The instance is being deprovisioned asynchronously" : r.message);
+        } else {
+          failure(st, r, Reasons.DEPROVISION_CALL_FAILED, r.generation);
+          if (Boolean.TRUE.equals(r.terminal)) {
+            st.deprovisionStatus = ServiceInstanceStatus.DEPROVISION_FAILED;
+          }
+        }
+        return store.update(e, si).replaceWithVoid();
+      }
+      default -> {
+        return Uni.createFrom().voidItem();
+      }
+    }
+  }
+
+  /** Bindings that waited for their instance to become Ready get their event again. */
+  private Uni<Void> wakeBindings(ResourceEntity instance) {
+    return store.listOwnedBy(ResourceKind.SERVICE_BINDING, instance.namespace, instance.name)
+        .flatMap(rows -> Lifecycle.sequentially(rows, be -> {
+          ServiceBinding b = store.read(be, ServiceBinding.class);
+          if (b.getMetadata().getDeletionTimestamp() != null || b.getStatus().isReady()
+              || b.getStatus().isFailed()) {
+            return Uni.createFrom().voidItem();
+          }
+          b.getStatus().currentOperation = ServiceBindingStatus.OP_BIND;
+          b.getStatus().operationStartTime = Times.now();
+          b.getStatus().setCondition(CONDITION_READY, FALSE, Reasons.BINDING_REQUEST_IN_FLIGHT,
+              "Bind request is being sent to the broker");
+          return store.update(be, b).replaceWithVoid();
+        }));
+  }
+
+  // ----------------------------------------------------------------- binding
+
+  private Uni<Void> binding(ResourceEntity e, OperationResult r) {
+    ServiceBinding b = store.read(e, ServiceBinding.class);
+    ServiceBindingStatus st = b.getStatus();
+    boolean deleting = b.getMetadata().getDeletionTimestamp() != null;
+    switch (r.operation) {
+      case BIND -> {
+        if (deleting || st.isReady()) {
+          return Uni.createFrom().voidItem();
+        }
+        if (r.outcome == Outcome.IN_PROGRESS) {
+          st.currentOperation = ServiceBindingStatus.OP_BIND;
+          st.asyncOpInProgress = Boolean.TRUE.equals(r.asyncOpInProgress);
+          st.lastOperation = r.lastOperation;
+          st.setCondition(CONDITION_READY, FALSE, Reasons.BINDING,
+              r.message == null ? "The binding is being created asynchronously" : r.message);
+        } else if (r.outcome == Outcome.SUCCEEDED) {
+          bound(st, r.generation);
+          if (st.binding != null) {
+            ready(b);
+          } else {
+            st.setCondition(CONDITION_READY, FALSE, Reasons.INJECTING_BIND_RESULT,
+                "The broker returned credentials; writing them to Secret \"" + b.getSpec().secretName + "\"");
+          }
+        } else {
+          failure(st, r, Reasons.BIND_CALL_FAILED, r.generation);
+        }
+        return store.update(e, b).replaceWithVoid();
+      }
+      case INJECT_SECRET -> {
+        if (deleting) {
+          return Uni.createFrom().voidItem();
+        }
+        if (r.outcome == Outcome.SUCCEEDED) {
+          bound(st, r.generation);
+          st.binding = new LocalObjectReference(r.secretName == null ? b.getSpec().secretName : r.secretName);
+          ready(b);
+        } else if (r.outcome == Outcome.FAILED) {
+          st.setCondition(CONDITION_READY, FALSE, Reasons.ERROR_INJECTING_BIND_RESULT, r.message);
+        }
+        return store.update(e, b).replaceWithVoid();
+      }
+      case DELETE_SECRET -> {
+        if (r.outcome != Outcome.SUCCEEDED || !deleting) {
+          return Uni.createFrom().voidItem();
+        }
+        st.binding = null;
+        if (!ServiceBindingStatus.UNBIND_REQUIRED.equals(st.unbindStatus)) {
+          return lifecycle.finalize(e, b);
+        }
+        st.currentOperation = ServiceBindingStatus.OP_UNBIND;
+        st.setCondition(CONDITION_READY, FALSE, Reasons.UNBINDING_REQUEST_IN_FLIGHT,
+            "Secret \"" + b.getSpec().secretName + "\" deleted; unbind request is being sent to the broker");
+        return store.update(e, b).replaceWithVoid();
+      }
+      case UNBIND -> {
+        if (r.outcome == Outcome.SUCCEEDED) {
+          st.unbindStatus = ServiceBindingStatus.UNBIND_SUCCEEDED;
+          endOperation(st, r.generation);
+          if (deleting) {
+            return lifecycle.finalize(e, b);
+          }
+        } else if (r.outcome == Outcome.IN_PROGRESS) {
+          st.currentOperation = ServiceBindingStatus.OP_UNBIND;
+          st.asyncOpInProgress = Boolean.TRUE.equals(r.asyncOpInProgress);
+          st.lastOperation = r.lastOperation;
+          st.setCondition(CONDITION_READY, FALSE, Reasons.UNBINDING,
+              r.message == null ? "The binding is being deleted asynchronously" : r.message);
+        } else {
+          failure(st, r, Reasons.UNBIND_CALL_FAILED, r.generation);
+          if (Boolean.TRUE.equals(r.terminal)) {
+            st.unbindStatus = ServiceBindingStatus.UNBIND_FAILED;
+          }
+        }
+        return store.update(e, b).replaceWithVoid();
+      }
+      default -> {
+        return Uni.createFrom().voidItem();
+      }
+    }
+  }
+
+  private static void bound(ServiceBindingStatus st, Long generation) {
+    st.unbindStatus = ServiceBindingStatus.UNBIND_REQUIRED;
+    if (st.externalProperties == null) {
+      st.externalProperties = st.inProgressProperties == null ? new PropertiesState() : st.inProgressProperties;
+    }
+    st.inProgressProperties = null;
+    endOperation(st, generation);
+    st.removeCondition(CONDITION_FAILED);
+  }
+
+  private static void ready(ServiceBinding b) {
+    b.getStatus().setCondition(CONDITION_READY, TRUE, Reasons.INJECTED_BIND_RESULT,
+        "Injected bind result into Secret \"" + b.getStatus().binding.name + "\"");
+  }
+
+  // ------------------------------------------------------------------ shared
+
+  private static void endOperation(ServiceInstanceStatus st, Long generation) {
+    st.currentOperation = null;
+    st.asyncOpInProgress = false;
+    st.lastOperation = null;
+    st.operationStartTime = null;
+    if (generation != null) {
+      st.observedGeneration = generation;
+      st.reconciledGeneration = generation;
+    }
+  }
+
+  private static void endOperation(ServiceBindingStatus st, Long generation) {
+    st.currentOperation = null;
+    st.asyncOpInProgress = false;
+    st.lastOperation = null;
+    st.operationStartTime = null;
+    if (generation != null) {
+      st.observedGeneration = generation;
+      st.reconciledGeneration = generation;
+    }
+  }
+
+  /** Ready=False with the reported reason; Failed=True only when retrying cannot help. */
+  private static void failure(io.servicecatalog.model.v1beta1.ConditionedStatus st, OperationResult r,
+      String defaultReason, Long generation) {
+    String reason = r.reason == null ? defaultReason : r.reason;
+    String message = r.message == null ? "The broker call failed" : r.message;
+    st.setCondition(CONDITION_READY, FALSE, reason, message);
+    if (Boolean.TRUE.equals(r.terminal)) {
+      st.setCondition(CONDITION_FAILED, TRUE, reason, message);
+      if (st instanceof ServiceInstanceStatus si) {
+        endOperation(si, generation);
+      } else if (st instanceof ServiceBindingStatus sb) {
+        endOperation(sb, generation);
+      }
+    }
+    if (st instanceof ServiceInstanceStatus si && r.orphanMitigationInProgress != null) {
+      si.orphanMitigationInProgress = r.orphanMitigationInProgress;
+      if (r.orphanMitigationInProgress) {
+        si.setCondition(CONDITION_ORPHAN_MITIGATION, TRUE, Reasons.ORPHAN_MITIGATION,
+            "Deleting whatever the failed provision may have left at the broker");
+      } else {
+        si.removeCondition(CONDITION_ORPHAN_MITIGATION);
+      }
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package io.servicecatalog.api.rest;
+
+import io.fabric8.kubernetes.api.model.Status;
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.NotSupportedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * Every error leaves as a Kubernetes Status object: clients (kubectl, the syncer, scripts) parse
+ * one shape, and no stack trace ever reaches a caller.
+ */
+public class ErrorMappers {
+  private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
+
+  @ServerExceptionMapper
+  public Response api(ApiException e) {
+    return respond(e.status());
+  }
+
+  @ServerExceptionMapper
+  public Response web(WebApplicationException e) {
+    int code = e.getResponse() == null ? 500 : e.getResponse().getStatus();
+    if (e instanceof NotFoundException) {
+      return respond(ApiException.of(404, "NotFound", "the server could not find the requested resource",
+          null, null, List.of()).status());
+    }
+    if (e instanceof NotAllowedException) {
+      return respond(ApiException.of(405, "MethodNotAllowed", "the server does not allow this method on the requested resource",
+          null, null, List.of()).status());
+    }
+    if (e instanceof NotSupportedException) {
+      return respond(ApiException.unsupportedMediaType(
+          "the body of the request was in an unsupported format; use application/json or application/yaml").status());
+    }
+    if (code >= 500) {
+      LOG.error("request failed", e);
+      return respond(internal().status());
+    }
+    return respond(ApiException.of(code, code == 400 ? "BadRequest" : "Invalid",
+        e.getMessage() == null ? "bad request" : e.getMessage(), null, null, List.of()).status());
+  }
+
+  @ServerExceptionMapper
+  public Response unexpected(Exception e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      if (root instanceof ApiException) {
+        break;
+      }
+      root = root.getCause();
+    }
+    if (root instanceof ApiException api) {
+      return respond(api.status());
+    }
+    LOG.error("request failed", e);
+    return respond(internal().status());
+  }
+
+  private static ApiException internal() {
+    return ApiException.of(500, "InternalError",
+        "an internal error occurred while processing the request", null, null, List.of());
+  }
+
+  static Response respond(Status status) {
+    status.setApiVersion("v1");
+    status.setKind("Status");
+    return Response.status(status.getCode()).type(MediaType.APPLICATION_JSON).entity(status).build();
+  }
+}

@@ -1,0 +1,162 @@
+package io.servicecatalog.api.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.servicecatalog.model.Json;
+import io.servicecatalog.model.Times;
+import io.servicecatalog.model.events.ResourceEvent;
+import io.servicecatalog.model.events.Topics;
+import io.servicecatalog.model.v1beta1.ResourceKind;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Reads and writes catalog objects. Every write also appends its {@link ResourceEvent} to the
+ * outbox in the same transaction; callers run these inside {@code Panache.withTransaction}.
+ */
+@ApplicationScoped
+public class ResourceStore {
+
+  public Uni<ResourceEntity> find(ResourceKind kind, String namespace, String name) {
+    return ResourceEntity.<ResourceEntity>find(
+            "kind = ?1 and namespace = ?2 and name = ?3", kind.kind(), ns(namespace), name)
+        .firstResult();
+  }
+
+  /** Row-locked read: concurrent writers of one object serialise instead of losing updates. */
+  public Uni<ResourceEntity> findForUpdate(ResourceKind kind, String namespace, String name) {
+    return ResourceEntity.<ResourceEntity>find(
+            "kind = ?1 and namespace = ?2 and name = ?3", kind.kind(), ns(namespace), name)
+        .withLock(LockModeType.PESSIMISTIC_WRITE)
+        .firstResult();
+  }
+
+  public Uni<ResourceEntity> findByUidForUpdate(UUID uid) {
+    return ResourceEntity.<ResourceEntity>find("uid = ?1", uid)
+        .withLock(LockModeType.PESSIMISTIC_WRITE)
+        .firstResult();
+  }
+
+  /** All objects of a kind; namespace null means every namespace. Ordered by name. */
+  public Uni<List<ResourceEntity>> list(ResourceKind kind, String namespace) {
+    if (namespace == null) {
+      return ResourceEntity.list("kind = ?1 order by namespace, name", kind.kind());
+    }
+    return ResourceEntity.list(
+        "kind = ?1 and namespace = ?2 order by name", kind.kind(), ns(namespace));
+  }
+
+  public Uni<List<ResourceEntity>> listOwnedBy(ResourceKind kind, String namespace, String owner) {
+    return ResourceEntity.list(
+        "kind = ?1 and namespace = ?2 and ownerName = ?3 order by name",
+        kind.kind(),
+        ns(namespace),
+        owner);
+  }
+
+  public <T extends CustomResource<?, ?>> Uni<ResourceEntity> create(T object, String ownerName) {
+    return nextResourceVersion()
+        .flatMap(
+            rv -> {
+              ResourceEntity e = new ResourceEntity();
+              e.uid = UUID.fromString(object.getMetadata().getUid());
+              e.kind = object.getKind();
+              e.namespace = ns(object.getMetadata().getNamespace());
+              e.name = object.getMetadata().getName();
+              e.generation = object.getMetadata().getGeneration();
+              e.ownerName = ownerName;
+              stamp(e, object, rv);
+              return e.<ResourceEntity>persist()
+                  .flatMap(saved -> outbox(ResourceEvent.Type.ADDED, saved).replaceWith(saved));
+            });
+  }
+
+  /** Stores a new state of an existing object with a new resourceVersion and publishes it. */
+  public <T extends CustomResource<?, ?>> Uni<ResourceEntity> update(ResourceEntity e, T object) {
+    return nextResourceVersion()
+        .flatMap(
+            rv -> {
+              e.generation = object.getMetadata().getGeneration();
+              stamp(e, object, rv);
+              return outbox(ResourceEvent.Type.MODIFIED, e).replaceWith(e);
+            });
+  }
+
+  /** Removes the object for good; its last state goes out as a DELETED event. */
+  public <T extends CustomResource<?, ?>> Uni<Void> delete(ResourceEntity e, T object) {
+    return nextResourceVersion()
+        .flatMap(
+            rv -> {
+              stamp(e, object, rv);
+              return outbox(ResourceEvent.Type.DELETED, e).flatMap(x -> e.delete());
+            });
+  }
+
+  /** Publishes the current state again, unchanged, to re-trigger consumers waiting on it. */
+  public Uni<Void> republish(ResourceEntity e) {
+    return outbox(ResourceEvent.Type.MODIFIED, e);
+  }
+
+  public <T extends CustomResource<?, ?>> T read(ResourceEntity e, Class<T> type) {
+    try {
+      return Json.MAPPER.readValue(e.body, type);
+    } catch (JsonProcessingException ex) {
+      throw new IllegalStateException("stored " + e.kind + " " + e.uid + " is unreadable", ex);
+    }
+  }
+
+  public Uni<Long> nextResourceVersion() {
+    return Panache.getSession()
+        .flatMap(
+            s ->
+                s.createNativeQuery("select nextval('catalog_api.resource_version_seq')", Long.class)
+                    .getSingleResult());
+  }
+
+  private void stamp(ResourceEntity e, CustomResource<?, ?> object, long rv) {
+    e.resourceVersion = rv;
+    object.getMetadata().setResourceVersion(Long.toString(rv));
+    e.body = write(object);
+  }
+
+  private Uni<Void> outbox(ResourceEvent.Type type, ResourceEntity e) {
+    try {
+      ResourceEvent event =
+          new ResourceEvent(
+              ResourceEvent.SCHEMA_VERSION,
+              UUID.randomUUID().toString(),
+              type,
+              e.kind,
+              e.namespace.isEmpty() ? null : e.namespace,
+              e.name,
+              e.uid.toString(),
+              Long.toString(e.resourceVersion),
+              e.generation,
+              Times.now(),
+              Json.MAPPER.readTree(e.body));
+      OutboxEntity row = new OutboxEntity();
+      row.topic = Topics.RESOURCES;
+      row.messageKey = e.uid.toString();
+      row.payload = Json.MAPPER.writeValueAsString(event);
+      return row.persist().replaceWithVoid();
+    } catch (JsonProcessingException ex) {
+      return Uni.createFrom().failure(ex);
+    }
+  }
+
+  private static String write(Object o) {
+    try {
+      return Json.MAPPER.writeValueAsString(o);
+    } catch (JsonProcessingException ex) {
+      throw new IllegalStateException(ex);
+    }
+  }
+
+  private static String ns(String namespace) {
+    return namespace == null ? "" : namespace;
+  }
+}
