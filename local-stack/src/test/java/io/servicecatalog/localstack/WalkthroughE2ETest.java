@@ -1,0 +1,286 @@
+package io.servicecatalog.localstack;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The user's walkthrough (../shared/WALKTHROUGH.md) over REST, for real: Kafka (KRaft) and
+ * PostgreSQL, catalog-api, broker-gateway and credential-injector as separate processes from
+ * their built jars, the example MariaDB broker over HTTP against a real MariaDB, and the
+ * Kubernetes API stand-in reached by URL. The example YAML files are what gets sent.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WalkthroughE2ETest {
+  static final Duration STEP = Duration.ofSeconds(90);
+  static final String NS = "default";
+  static LocalStack stack;
+  static String api;
+  static Path examples;
+  static String mariaDbHost = env("MARIADB_HOST", "127.0.0.1");
+  static int mariaDbPort = Integer.parseInt(env("MARIADB_PORT", "3306"));
+
+  @BeforeAll
+  static void startTheMesh() {
+    Postgres pg = Postgres.external(env("SERVICECATALOG_DB_HOST", "127.0.0.1"),
+        Integer.parseInt(env("SERVICECATALOG_DB_PORT", "5432")),
+        env("SERVICECATALOG_DB_USER", "postgres"), env("SERVICECATALOG_DB_PASSWORD", ""));
+    stack = LocalStack.builder()
+        .randomPorts(true)
+        .postgres(pg)
+        .databaseName("sc_e2e_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12))
+        .logDir(Path.of("target", "e2e-logs"))
+        // quick polling so the asynchronous plan is observed within seconds
+        .serviceProperty(LocalStack.BROKER_GATEWAY, "servicecatalog.polling.initial-interval", "250ms")
+        .serviceProperty(LocalStack.BROKER_GATEWAY, "servicecatalog.polling.max-interval", "2s")
+        .serviceProperty(LocalStack.MARIADB_BROKER, "broker.async-provision-seconds", "8")
+        .build()
+        .start();
+    api = stack.catalogApiRestBase();
+    examples = stack.root().resolve("examples");
+  }
+
+  @AfterAll
+  static void stopTheMesh() {
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  static String brokerYaml() throws IOException {
+    // The example points at the local run's fixed port; this run uses a random one.
+    return Files.readString(examples.resolve("mariadb-broker.yaml"))
+        .replace("http://127.0.0.1:8090", stack.brokerUrl());
+  }
+
+  static String example(String file) throws IOException {
+    return Files.readString(examples.resolve(file));
+  }
+
+  @Test
+  @Order(1)
+  void badInputGetsAKubernetesStatusAndChangesNothing() {
+    given().contentType(ContentType.JSON).body("{not json").post(api + "/clusterservicebrokers")
+        .then().statusCode(400).body("kind", equalTo("Status")).body("reason", equalTo("BadRequest"));
+    given().contentType(ContentType.JSON).body("{}").post(api + "/namespaces/default/gizmos")
+        .then().statusCode(404).body("kind", equalTo("Status"));
+    given().contentType(ContentType.JSON)
+        .body("{\"metadata\":{\"name\":\"no-plan\"},\"spec\":{}}")
+        .post(api + "/namespaces/default/serviceinstances")
+        .then().statusCode(422).body("reason", equalTo("Invalid"))
+        .body("details.causes.field", hasItem("spec.clusterServiceClassExternalName"));
+    given().contentType(ContentType.JSON)
+        .body("{\"metadata\":{\"name\":\"MariaDB_Instance\"},\"spec\":{\"clusterServiceClassExternalName\":\"mariadb\",\"clusterServicePlanExternalName\":\"small\"}}")
+        .post(api + "/namespaces/default/serviceinstances")
+        .then().statusCode(422).body("details.causes.field", hasItem("metadata.name"));
+    given().get(api + "/serviceinstances").then().statusCode(200).body("items.size()", equalTo(0));
+    given().get(api + "/clusterservicebrokers").then().statusCode(200).body("items.size()", equalTo(0));
+  }
+
+  @Test
+  @Order(2)
+  void walkthrough() throws Exception {
+    KubernetesClient kube = stack.kubernetes().client();
+
+    // 2. The broker's basic-auth Secret.
+    try (var in = Files.newInputStream(examples.resolve("mariadb-secret.yaml"))) {
+      kube.resource(in).inNamespace(NS).create();
+    }
+
+    // 3. Register the broker (YAML, as in the seed).
+    given().contentType("application/yaml").body(brokerYaml().getBytes(StandardCharsets.UTF_8))
+        .post(api + "/clusterservicebrokers").then().statusCode(201);
+
+    // 4. The broker is Ready with its classes and plans from /v2/catalog.
+    awaitReady("/clusterservicebrokers/mariadb-broker");
+    given().get(api + "/clusterserviceclasses").then().statusCode(200)
+        .body("items.spec.externalName", hasItem("mariadb"));
+    given().get(api + "/clusterserviceplans").then().statusCode(200)
+        .body("items.spec.externalName", hasItems("small", "async"));
+
+    // 5. Provision (synchronous plan) — and the asynchronous plan alongside.
+    given().contentType("application/yaml").body(example("mariadb-instance.yaml").getBytes(StandardCharsets.UTF_8))
+        .post(api + "/namespaces/" + NS + "/serviceinstances").then().statusCode(201);
+    given().contentType(ContentType.JSON).body("""
+        {"apiVersion":"servicecatalog.k8s.io/v1beta1","kind":"ServiceInstance",
+         "metadata":{"name":"mariadb-async"},
+         "spec":{"clusterServiceClassExternalName":"mariadb","clusterServicePlanExternalName":"async"}}""")
+        .post(api + "/namespaces/" + NS + "/serviceinstances").then().statusCode(201);
+    await("async provision is polled").atMost(STEP).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+        given().get(api + "/namespaces/" + NS + "/serviceinstances/mariadb-async").then()
+            .body("status.asyncOpInProgress", equalTo(true))
+            .body("status.lastOperation", org.hamcrest.Matchers.notNullValue()));
+    JsonPath instance = awaitReady("/namespaces/" + NS + "/serviceinstances/mariadb-instance");
+    assertEquals("Provisioned", instance.getString("status.provisionStatus"));
+    assertEquals("Required", instance.getString("status.deprovisionStatus"));
+    JsonPath async = awaitReady("/namespaces/" + NS + "/serviceinstances/mariadb-async");
+    assertEquals("Provisioned", async.getString("status.provisionStatus"));
+    assertFalse(async.getBoolean("status.asyncOpInProgress"));
+
+    // 6. Bind: Ready only once the Secret exists.
+    given().contentType("application/yaml").body(example("mariadb-binding.yaml").getBytes(StandardCharsets.UTF_8))
+        .post(api + "/namespaces/" + NS + "/servicebindings").then().statusCode(201);
+    JsonPath binding = awaitReady("/namespaces/" + NS + "/servicebindings/mariadb-binding");
+    assertEquals("mariadb-instance-credentials", binding.getString("status.binding.name"));
+    Secret secret = kube.secrets().inNamespace(NS).withName("mariadb-instance-credentials").get();
+    assertNotNull(secret, "the binding's Secret exists in the Kubernetes API");
+    Map<String, String> creds = decode(secret);
+    assertTrue(creds.keySet().containsAll(List.of("host", "port", "database", "username", "password", "uri")),
+        "credential keys: " + creds.keySet());
+    assertEquals("3306", creds.get("port"), "a JSON number becomes its text");
+    assertFalse(binding.prettify().contains(creds.get("password")), "credentials never in the API");
+
+    // 7. Use the binding: SQL with exactly what the Secret says.
+    String url = "jdbc:mariadb://" + creds.get("host") + ":" + creds.get("port") + "/" + creds.get("database");
+    try (Connection c = DriverManager.getConnection(url, creds.get("username"), creds.get("password"));
+        Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE greetings (id INT PRIMARY KEY, text VARCHAR(64))");
+      st.execute("INSERT INTO greetings VALUES (1, 'hello from the service catalog')");
+      try (ResultSet rs = st.executeQuery("SELECT text FROM greetings WHERE id = 1")) {
+        assertTrue(rs.next());
+        assertEquals("hello from the service catalog", rs.getString(1));
+      }
+    }
+
+    // 8. Clean up. Deleting the instance first: it waits for its binding.
+    given().delete(api + "/namespaces/" + NS + "/serviceinstances/mariadb-instance").then().statusCode(200);
+    await().atMost(STEP).untilAsserted(() ->
+        given().get(api + "/namespaces/" + NS + "/serviceinstances/mariadb-instance").then()
+            .body("status.conditions.find { it.type == 'Ready' }.reason",
+                equalTo("DeprovisionBlockedByExistingCredentials")));
+    given().delete(api + "/namespaces/" + NS + "/servicebindings/mariadb-binding").then().statusCode(200);
+    awaitGone("/namespaces/" + NS + "/servicebindings/mariadb-binding");
+    assertEquals(null, kube.secrets().inNamespace(NS).withName("mariadb-instance-credentials").get(),
+        "unbind removed the Secret");
+    SQLException refused = assertThrows(SQLException.class,
+        () -> DriverManager.getConnection(url, creds.get("username"), creds.get("password")).close());
+    assertTrue(refused.getMessage().contains("Access denied"), refused.getMessage());
+
+    awaitGone("/namespaces/" + NS + "/serviceinstances/mariadb-instance");
+    assertFalse(databases().contains(creds.get("database")), "deprovision dropped the database");
+    given().delete(api + "/namespaces/" + NS + "/serviceinstances/mariadb-async").then().statusCode(200);
+    awaitGone("/namespaces/" + NS + "/serviceinstances/mariadb-async");
+  }
+
+  @Test
+  @Order(3)
+  void gatewayKilledWhilePollingResumesAndTheBrokerSawOneProvision() throws Exception {
+    double provisionsBefore = brokerRequests("provision");
+    given().contentType(ContentType.JSON).body("""
+        {"metadata":{"name":"survives-restart"},
+         "spec":{"clusterServiceClassExternalName":"mariadb","clusterServicePlanExternalName":"async"}}""")
+        .post(api + "/namespaces/" + NS + "/serviceinstances").then().statusCode(201);
+    await("the provision is being polled").atMost(STEP).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+        given().get(api + "/namespaces/" + NS + "/serviceinstances/survives-restart").then()
+            .body("status.asyncOpInProgress", equalTo(true)));
+
+    ServiceProcess gateway = stack.service(LocalStack.BROKER_GATEWAY);
+    gateway.kill();
+    assertFalse(gateway.isAlive());
+    gateway.start();
+    gateway.awaitReady(Duration.ofSeconds(120));
+
+    JsonPath ready = awaitReady("/namespaces/" + NS + "/serviceinstances/survives-restart");
+    assertEquals("Provisioned", ready.getString("status.provisionStatus"));
+    assertEquals(1.0, brokerRequests("provision") - provisionsBefore, "provision requests the broker saw");
+
+    given().delete(api + "/namespaces/" + NS + "/serviceinstances/survives-restart").then().statusCode(200);
+    awaitGone("/namespaces/" + NS + "/serviceinstances/survives-restart");
+  }
+
+  @Test
+  @Order(4)
+  void deletingTheBrokerRemovesItsClassesAndPlans() {
+    given().delete(api + "/clusterservicebrokers/mariadb-broker").then().statusCode(200);
+    awaitGone("/clusterservicebrokers/mariadb-broker");
+    given().get(api + "/clusterserviceclasses").then().body("items.size()", equalTo(0));
+    given().get(api + "/clusterserviceplans").then().body("items.size()", equalTo(0));
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  static JsonPath awaitReady(String path) {
+    await(path + " Ready").atMost(STEP).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+        given().get(api + path).then().statusCode(200)
+            .body("status.conditions.find { it.type == 'Ready' }.status", equalTo("True")));
+    return given().get(api + path).then().extract().jsonPath();
+  }
+
+  static void awaitGone(String path) {
+    await(path + " gone").atMost(STEP).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+        given().get(api + path).then().statusCode(404));
+  }
+
+  static Map<String, String> decode(Secret s) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    s.getData().forEach((k, v) -> out.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
+    return out;
+  }
+
+  static List<String> databases() throws SQLException {
+    List<String> names = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection(
+            "jdbc:mariadb://" + mariaDbHost + ":" + mariaDbPort + "/", env("MARIADB_USER", "root"),
+            env("MARIADB_PASSWORD", ""));
+        ResultSet rs = c.createStatement().executeQuery("SHOW DATABASES")) {
+      while (rs.next()) {
+        names.add(rs.getString(1));
+      }
+    }
+    return names;
+  }
+
+  /** Sum of the broker's request counter for one OSB operation, read from its /q/metrics. */
+  static double brokerRequests(String operation) {
+    String metrics = given().get(stack.brokerUrl() + "/q/metrics").then().statusCode(200).extract().asString();
+    Pattern line = Pattern.compile("^mariadb_broker_requests_total\\{([^}]*)\\}\\s+([0-9.eE+-]+)$", Pattern.MULTILINE);
+    Matcher m = line.matcher(metrics);
+    double sum = 0;
+    while (m.find()) {
+      if (m.group(1).contains("operation=\"" + operation + "\"")) {
+        sum += Double.parseDouble(m.group(2));
+      }
+    }
+    return sum;
+  }
+
+  static String env(String name, String fallback) {
+    String v = System.getenv(name);
+    return v == null || v.isEmpty() ? fallback : v;
+  }
+}
