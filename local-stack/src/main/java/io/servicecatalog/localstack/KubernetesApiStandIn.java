@@ -1,5 +1,9 @@
 package io.servicecatalog.localstack;
 
+import io.servicecatalog.testsupport.EmbeddedKafka;
+import io.servicecatalog.testsupport.Ports;
+import io.servicecatalog.testsupport.Topics;
+
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.HashMap;

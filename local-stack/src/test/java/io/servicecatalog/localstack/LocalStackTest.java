@@ -1,5 +1,9 @@
 package io.servicecatalog.localstack;
 
+import io.servicecatalog.testsupport.EmbeddedKafka;
+import io.servicecatalog.testsupport.Ports;
+import io.servicecatalog.testsupport.Topics;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

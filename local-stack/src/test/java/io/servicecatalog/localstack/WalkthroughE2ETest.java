@@ -1,5 +1,9 @@
 package io.servicecatalog.localstack;
 
+import io.servicecatalog.testsupport.EmbeddedKafka;
+import io.servicecatalog.testsupport.Ports;
+import io.servicecatalog.testsupport.Topics;
+
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;

@@ -2,178 +2,243 @@ package io.servicecatalog.testsupport;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.ServerSocket;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Map;
+import java.time.Duration;
+import java.util.Collection;
 import java.util.Properties;
-import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.stream.Stream;
-import kafka.server.KafkaConfig;
-import kafka.server.KafkaRaftServer;
-import kafka.tools.StorageTool;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+
 /**
- * A real single-node Apache Kafka broker in KRaft mode, in this JVM. No container engine is
- * available on the machines this project builds on, so tests and the local stack run the broker
- * from the Maven artifacts instead of an image; it is the same broker code a cluster runs.
+ * A single-node Kafka (KRaft, combined broker + controller) running inside this JVM.
+ *
+ * <p>Why in-process: there is no Docker here, and a real broker from the {@code kafka_2.13}
+ * artifact is the same code the product talks to in production, so the services exercise the
+ * real protocol (consumer groups, rebalances, compaction) rather than an imitation. Running it
+ * in the launcher JVM avoids shipping a Kafka distribution and starts in a few seconds.
+ *
+ * <p>The broker is tuned for one node on a small machine: replication factor 1 for internal
+ * topics, no initial rebalance delay (services and tests see their partitions immediately),
+ * no topic auto-creation (see {@link Topics}), a small log-cleaner buffer and few threads.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
-  /** The mesh's topics: name, partitions, compacted. */
-  public record TopicSpec(String name, int partitions, boolean compacted) {}
+    private final int port;
+    private final int controllerPort;
+    private Path dataDir;
+    private KafkaRaftServer server;
 
-  public static final List<TopicSpec> SERVICE_CATALOG_TOPICS = List.of(
-      new TopicSpec("servicecatalog.resources", 6, false),
-      new TopicSpec("servicecatalog.results", 6, false),
-      new TopicSpec("servicecatalog.credentials", 6, true),
-      new TopicSpec("servicecatalog.audit", 3, false));
-
-  private final int port;
-  private final int controllerPort;
-  private final Path dir;
-  private KafkaRaftServer server;
-
-  public EmbeddedKafka(int port, int controllerPort, Path dir) {
-    this.port = port;
-    this.controllerPort = controllerPort;
-    this.dir = dir;
-  }
-
-  /** On free ports in a fresh temporary directory. */
-  public static EmbeddedKafka onFreePorts() {
-    try {
-      return new EmbeddedKafka(freePort(), freePort(), Files.createTempDirectory("kafka-kraft-"));
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+    /** Broker on random free ports. */
+    public EmbeddedKafka() {
+        this(0, 0);
     }
-  }
 
-  public EmbeddedKafka start() {
-    try {
-      Files.createDirectories(dir);
-      Path config = dir.resolve("server.properties");
-      Properties props = properties();
-      try (var out = Files.newBufferedWriter(config)) {
-        props.store(out, "embedded KRaft broker");
-      }
-      String clusterId = org.apache.kafka.common.Uuid.randomUuid().toString();
-      boolean formatted = Files.exists(dir.resolve("data").resolve("meta.properties"));
-      if (!formatted) {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        // StorageTool.main would System.exit; execute() formats and returns.
-        StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", config.toString(),
-            "--standalone"}, new PrintStream(buf, true, StandardCharsets.UTF_8));
-      }
-      server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
-      server.startup();
-      return this;
-    } catch (Exception e) {
-      throw new IllegalStateException("could not start the embedded Kafka broker", e);
-    }
-  }
-
-  private Properties properties() {
-    Properties p = new Properties();
-    p.put("process.roles", "broker,controller");
-    p.put("node.id", "1");
-    p.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
-    p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-    p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
-    p.put("controller.listener.names", "CONTROLLER");
-    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-    p.put("inter.broker.listener.name", "PLAINTEXT");
-    p.put("log.dirs", dir.resolve("data").toString());
-    p.put("num.partitions", "1");
-    p.put("offsets.topic.replication.factor", "1");
-    p.put("offsets.topic.num.partitions", "5");
-    p.put("transaction.state.log.replication.factor", "1");
-    p.put("transaction.state.log.min.isr", "1");
-    p.put("share.coordinator.state.topic.replication.factor", "1");
-    p.put("share.coordinator.state.topic.min.isr", "1");
-    p.put("group.initial.rebalance.delay.ms", "0");
-    p.put("auto.create.topics.enable", "false");
-    p.put("log.cleaner.dedupe.buffer.size", Integer.toString(8 * 1024 * 1024));
-    return p;
-  }
-
-  public String bootstrapServers() {
-    return "127.0.0.1:" + port;
-  }
-
-  /** Creates topics; existing ones are left as they are. */
-  public void createTopics(List<TopicSpec> topics) {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
-      List<NewTopic> create = new ArrayList<>();
-      for (TopicSpec t : topics) {
-        NewTopic nt = new NewTopic(t.name(), t.partitions(), (short) 1);
-        if (t.compacted()) {
-          nt.configs(Map.of("cleanup.policy", "compact"));
+    /**
+     * @param port           PLAINTEXT listener port on 127.0.0.1, 0 for a random free port
+     * @param controllerPort CONTROLLER listener port on 127.0.0.1, 0 for a random free port
+     */
+    public EmbeddedKafka(int port, int controllerPort) {
+        this.port = port == 0 ? Ports.free() : port;
+        int cp = controllerPort == 0 ? Ports.free() : controllerPort;
+        while (cp == this.port) {
+            cp = Ports.free();
         }
-        create.add(nt);
-      }
-      for (var f : admin.createTopics(create).values().values()) {
+        this.controllerPort = cp;
+    }
+
+    /** Formats a fresh log directory and starts the broker; returns once it answers metadata requests. */
+    public synchronized EmbeddedKafka start() {
+        if (server != null) {
+            throw new IllegalStateException("Kafka already started");
+        }
+        Ports.requireFree(port, "Kafka");
+        Ports.requireFree(controllerPort, "the Kafka controller");
         try {
-          f.get();
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof TopicExistsException)) {
+            dataDir = Files.createTempDirectory("servicecatalog-kafka-");
+            Properties props = brokerProperties(dataDir.resolve("logs"));
+            format(props);
+            KafkaRaftServer raftServer = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+            server = raftServer;
+            raftServer.startup();
+            awaitBrokerUp(Duration.ofSeconds(60));
+            return this;
+        } catch (IOException e) {
+            close();
+            throw new UncheckedIOException("Could not prepare Kafka data directory", e);
+        } catch (RuntimeException e) {
+            close();
             throw e;
-          }
         }
-      }
-    } catch (Exception e) {
-      throw new IllegalStateException("could not create topics", e);
     }
-  }
 
-  public EmbeddedKafka withServiceCatalogTopics() {
-    createTopics(SERVICE_CATALOG_TOPICS);
-    return this;
-  }
-
-  @Override
-  public void close() {
-    if (server != null) {
-      server.shutdown();
-      server.awaitShutdown();
-      server = null;
+    private Properties brokerProperties(Path logDir) {
+        Properties p = new Properties();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", "1");
+        p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("log.dirs", logDir.toString());
+        p.put("auto.create.topics.enable", "false");
+        p.put("num.partitions", "1");
+        p.put("default.replication.factor", "1");
+        p.put("min.insync.replicas", "1");
+        p.put("offsets.topic.replication.factor", "1");
+        // 50 partitions by default; fewer makes the first consumer-group join noticeably faster.
+        p.put("offsets.topic.num.partitions", "10");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        // The default 128 MiB dedupe buffer would be allocated eagerly in the launcher's heap.
+        p.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
+        p.put("num.network.threads", "2");
+        p.put("num.io.threads", "2");
+        p.put("num.recovery.threads.per.data.dir", "1");
+        return p;
     }
-    deleteRecursively(dir);
-  }
 
-  public static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+    /**
+     * Formats the storage directory like {@code kafka-storage.sh format}. We call
+     * {@code StorageTool.execute} rather than {@code main}, because {@code main} ends with
+     * {@code System.exit}, which would take the whole launcher down.
+     */
+    private void format(Properties props) throws IOException {
+        Path config = dataDir.resolve("server.properties");
+        try (OutputStream out = Files.newOutputStream(config)) {
+            props.store(out, "servicecatalog local-stack embedded Kafka");
+        }
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        int rc;
+        try (PrintStream printStream = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
+            rc = kafka.tools.StorageTool.execute(new String[] {
+                    "format", "--cluster-id", Uuid.randomUuid().toString(), "--config", config.toString() },
+                    printStream);
+        }
+        if (rc != 0) {
+            throw new IllegalStateException("Formatting Kafka storage failed (rc=" + rc + "): "
+                    + buffer.toString(StandardCharsets.UTF_8));
+        }
     }
-  }
 
-  private static void deleteRecursively(Path p) {
-    if (!Files.exists(p)) {
-      return;
+    private void awaitBrokerUp(Duration timeout) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Admin admin = Admin.create(props)) {
+            while (true) {
+                try {
+                    if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("Interrupted while waiting for Kafka", e);
+                } catch (Exception e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("Kafka did not come up within " + timeout, e);
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Kafka did not come up within " + timeout);
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("Interrupted while waiting for Kafka", e);
+                }
+            }
+        }
     }
-    try (Stream<Path> walk = Files.walk(p)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
-    } catch (IOException ignored) {
-      // a temp dir left behind is harmless
-    }
-  }
 
-  @Override
-  public String toString() {
-    return "EmbeddedKafka[" + bootstrapServers() + ", " + UUID.nameUUIDFromBytes(dir.toString().getBytes()) + "]";
-  }
+    /** {@code 127.0.0.1:<port>}, for {@code kafka.bootstrap.servers}. */
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public int controllerPort() {
+        return controllerPort;
+    }
+
+    public synchronized boolean isRunning() {
+        return server != null;
+    }
+
+    /** Creates the product topics ({@link Topics#ALL}); returns the names actually created. */
+    public Set<String> createTopics() {
+        return createTopics(Topics.ALL);
+    }
+
+    /** Creates the given topics if missing; returns the names actually created. */
+    public Set<String> createTopics(Collection<Topics.Spec> specs) {
+        if (!isRunning()) {
+            throw new IllegalStateException("Kafka is not running");
+        }
+        return Topics.ensure(bootstrapServers(), specs);
+    }
+
+    /** Shuts the broker down, waits for it, and deletes its data directory. Idempotent. */
+    @Override
+    public synchronized void close() {
+        KafkaRaftServer s = server;
+        server = null;
+        if (s != null) {
+            try {
+                s.shutdown();
+                s.awaitShutdown();
+            } catch (RuntimeException e) {
+                System.err.println("[local-stack] Kafka shutdown: " + e);
+            }
+        }
+        if (dataDir != null) {
+            deleteRecursively(dataDir);
+            dataDir = null;
+        }
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort: a temp dir left behind is harmless
+                }
+            });
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EmbeddedKafka[" + bootstrapServers() + "]";
+    }
 }

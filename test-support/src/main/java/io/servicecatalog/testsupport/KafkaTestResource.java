@@ -12,7 +12,8 @@ public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
 
   @Override
   public Map<String, String> start() {
-    kafka = EmbeddedKafka.onFreePorts().start().withServiceCatalogTopics();
+    kafka = new EmbeddedKafka().start();
+    kafka.createTopics();
     return Map.of("kafka.bootstrap.servers", kafka.bootstrapServers());
   }
 

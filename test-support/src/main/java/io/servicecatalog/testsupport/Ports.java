@@ -1,4 +1,4 @@
-package io.servicecatalog.localstack;
+package io.servicecatalog.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -55,7 +55,7 @@ public final class Ports {
     }
 
     /** Throws a readable error if a fixed port is already taken. */
-    static void requireFree(int port, String what) {
+    public static void requireFree(int port, String what) {
         if (!isFree(port)) {
             throw new IllegalStateException("Port " + port + " needed for " + what
                     + " is already in use (a process left over from an earlier run?). "

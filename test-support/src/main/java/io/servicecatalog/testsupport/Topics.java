@@ -1,4 +1,4 @@
-package io.servicecatalog.localstack;
+package io.servicecatalog.testsupport;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -17,16 +17,16 @@ import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * The Kafka topics the product's services coordinate over, in one place for the launcher.
- * The services keep their own constants; these must match them. Topics are created up front
+ * The names are catalog-model's contract constants. Topics are created up front
  * because the broker runs with {@code auto.create.topics.enable=false}: a typo in a topic name
  * should fail loudly instead of silently creating a one-partition topic nobody consumes.
  */
 public final class Topics {
 
-    public static final String RESOURCES = "servicecatalog.resources";
-    public static final String RESULTS = "servicecatalog.results";
-    public static final String CREDENTIALS = "servicecatalog.credentials";
-    public static final String AUDIT = "servicecatalog.audit";
+    public static final String RESOURCES = io.servicecatalog.model.events.Topics.RESOURCES;
+    public static final String RESULTS = io.servicecatalog.model.events.Topics.RESULTS;
+    public static final String CREDENTIALS = io.servicecatalog.model.events.Topics.CREDENTIALS;
+    public static final String AUDIT = io.servicecatalog.model.events.Topics.AUDIT;
 
     /** One topic to create: name, partition count and topic-level configs. */
     public record Spec(String name, int partitions, Map<String, String> configs) {
