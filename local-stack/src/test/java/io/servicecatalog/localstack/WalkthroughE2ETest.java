@@ -54,6 +54,8 @@ class WalkthroughE2ETest {
   static final Duration STEP = Duration.ofSeconds(90);
   static final String NS = "default";
   static LocalStack stack;
+  /** The password the broker issued in the walkthrough: it must appear nowhere but the Secret. */
+  static String issuedPassword;
   static String api;
   static Path examples;
   static String mariaDbHost = env("MARIADB_HOST", "127.0.0.1");
@@ -168,6 +170,7 @@ class WalkthroughE2ETest {
         "credential keys: " + creds.keySet());
     assertEquals("3306", creds.get("port"), "a JSON number becomes its text");
     assertFalse(binding.prettify().contains(creds.get("password")), "credentials never in the API");
+    issuedPassword = creds.get("password");
 
     // 7. Use the binding: SQL with exactly what the Secret says.
     String url = "jdbc:mariadb://" + creds.get("host") + ":" + creds.get("port") + "/" + creds.get("database");
@@ -234,6 +237,68 @@ class WalkthroughE2ETest {
     awaitGone("/clusterservicebrokers/mariadb-broker");
     given().get(api + "/clusterserviceclasses").then().body("items.size()", equalTo(0));
     given().get(api + "/clusterserviceplans").then().body("items.size()", equalTo(0));
+  }
+
+  @Test
+  @Order(5)
+  void theIssuedPasswordIsInNoLogNoKafkaRecordAndNoDatabaseRow() throws Exception {
+    assertNotNull(issuedPassword, "the walkthrough ran and issued credentials");
+    // every line every service logged
+    try (var logs = Files.list(stack.logDir())) {
+      for (Path log : logs.toList()) {
+        assertFalse(Files.readString(log).contains(issuedPassword), "password found in " + log);
+      }
+    }
+    // every record of every topic
+    java.util.Properties p = new java.util.Properties();
+    p.put("bootstrap.servers", stack.kafkaBootstrap());
+    p.put("group.id", "e2e-audit-" + UUID.randomUUID());
+    p.put("auto.offset.reset", "earliest");
+    int records = 0;
+    try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(p,
+        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+      consumer.subscribe(io.servicecatalog.testsupport.Topics.ALL.stream()
+          .map(io.servicecatalog.testsupport.Topics.Spec::name).toList());
+      long quietSince = System.currentTimeMillis();
+      while (System.currentTimeMillis() - quietSince < 3000) {
+        var batch = consumer.poll(Duration.ofMillis(500));
+        if (!batch.isEmpty()) {
+          quietSince = System.currentTimeMillis();
+        }
+        for (var r : batch) {
+          records++;
+          if (r.value() != null) {
+            assertFalse(new String(r.value(), StandardCharsets.UTF_8).contains(issuedPassword),
+                "password in clear on " + r.topic());
+          }
+        }
+      }
+    }
+    assertTrue(records > 0, "the topics were read");
+    // every row of every table the services own
+    try (Connection c = stack.postgres().connect(stack.databaseName())) {
+      List<String> tables = new ArrayList<>();
+      try (ResultSet rs = c.createStatement().executeQuery(
+          "select table_schema || '.' || table_name from information_schema.tables "
+              + "where table_schema not in ('pg_catalog', 'information_schema')")) {
+        while (rs.next()) {
+          tables.add(rs.getString(1));
+        }
+      }
+      assertFalse(tables.isEmpty());
+      for (String t : tables) {
+        try (ResultSet rs = c.createStatement().executeQuery("select * from " + t)) {
+          int cols = rs.getMetaData().getColumnCount();
+          while (rs.next()) {
+            for (int k = 1; k <= cols; k++) {
+              String v = rs.getString(k);
+              assertFalse(v != null && v.contains(issuedPassword), "password stored in " + t);
+            }
+          }
+        }
+      }
+    }
   }
 
   // ---------------------------------------------------------------- helpers

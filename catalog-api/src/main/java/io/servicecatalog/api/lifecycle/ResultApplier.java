@@ -267,7 +267,16 @@ public class ResultApplier {
         return store.update(e, b).replaceWithVoid();
       }
       case DELETE_SECRET -> {
-        if (r.outcome != Outcome.SUCCEEDED || !deleting) {
+        if (!deleting) {
+          return Uni.createFrom().voidItem();
+        }
+        if (r.outcome == Outcome.FAILED) {
+          // The injector retries; the user sees why the binding is still there.
+          boolean changed = st.setCondition(CONDITION_READY, FALSE,
+              r.reason == null ? "ErrorDeletingCredentialsSecret" : r.reason, r.message);
+          return changed ? store.update(e, b).replaceWithVoid() : Uni.createFrom().voidItem();
+        }
+        if (r.outcome != Outcome.SUCCEEDED) {
           return Uni.createFrom().voidItem();
         }
         st.binding = null;
