@@ -8,13 +8,20 @@ import java.util.Map;
  * service's {@code kafka.bootstrap.servers} at it.
  */
 public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
+  private static volatile String bootstrap;
   private EmbeddedKafka kafka;
+
+  /** Where the broker of the running test listens, for the test's own producers and consumers. */
+  public static String bootstrapServers() {
+    return bootstrap;
+  }
 
   @Override
   public Map<String, String> start() {
     kafka = new EmbeddedKafka().start();
     kafka.createTopics();
-    return Map.of("kafka.bootstrap.servers", kafka.bootstrapServers());
+    bootstrap = kafka.bootstrapServers();
+    return Map.of("kafka.bootstrap.servers", bootstrap);
   }
 
   @Override

@@ -1,0 +1,53 @@
+package io.servicecatalog.gateway.catalogapi;
+
+import io.servicecatalog.model.v1beta1.ClusterServiceBroker;
+import io.servicecatalog.model.v1beta1.ClusterServiceClass;
+import io.servicecatalog.model.v1beta1.ClusterServicePlan;
+import io.servicecatalog.model.v1beta1.ServiceBinding;
+import io.servicecatalog.model.v1beta1.ServiceInstance;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+/** catalog-api's Kubernetes-style read API (the only reads broker-gateway makes of resources). */
+@RegisterRestClient(configKey = "catalog-api")
+@Path("/apis/servicecatalog.k8s.io/v1beta1")
+@Produces(MediaType.APPLICATION_JSON)
+public interface CatalogApiClient {
+
+  @GET
+  @Path("/clusterservicebrokers/{name}")
+  Uni<ClusterServiceBroker> broker(@PathParam("name") String name);
+
+  @GET
+  @Path("/clusterserviceclasses/{name}")
+  Uni<ClusterServiceClass> serviceClass(@PathParam("name") String name);
+
+  @GET
+  @Path("/clusterserviceplans/{name}")
+  Uni<ClusterServicePlan> plan(@PathParam("name") String name);
+
+  @GET
+  @Path("/namespaces/{namespace}/serviceinstances/{name}")
+  Uni<ServiceInstance> instance(@PathParam("namespace") String namespace, @PathParam("name") String name);
+
+  @GET
+  @Path("/namespaces/{namespace}/servicebindings/{name}")
+  Uni<ServiceBinding> binding(@PathParam("namespace") String namespace, @PathParam("name") String name);
+
+  @GET
+  @Path("/clusterservicebrokers")
+  Uni<ResourceList<ClusterServiceBroker>> brokers();
+
+  @GET
+  @Path("/serviceinstances")
+  Uni<ResourceList<ServiceInstance>> instances();
+
+  @GET
+  @Path("/servicebindings")
+  Uni<ResourceList<ServiceBinding>> bindings();
+}

@@ -1,0 +1,120 @@
+package io.servicecatalog.gateway.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Every {@code servicecatalog.*} setting of broker-gateway, in one place. */
+@ConfigMapping(prefix = "servicecatalog")
+public interface GatewayConfig {
+
+  CatalogApi catalogApi();
+
+  Credentials credentials();
+
+  Osb osb();
+
+  Polling polling();
+
+  Retry retry();
+
+  Worker worker();
+
+  /** How often every broker, instance and binding is listed from catalog-api and re-decided. */
+  @WithDefault("5m")
+  Duration resyncInterval();
+
+  /** Delay before the first resync after start (events replayed from Kafka come first). */
+  @WithDefault("30s")
+  Duration resyncInitialDelay();
+
+  /** Relist period for brokers with relistBehavior Duration and no relistDuration of their own. */
+  @WithDefault("24h")
+  Duration brokerRelistInterval();
+
+  /** Finished operations of deleted resources are forgotten after this long. */
+  @WithDefault("7d")
+  Duration retention();
+
+  ClusterId clusterId();
+
+  interface CatalogApi {
+    /** Base URL of catalog-api; the REST client "catalog-api" is wired to it. */
+    @WithDefault("http://127.0.0.1:8080")
+    String url();
+  }
+
+  interface Credentials {
+    /** Base64 of the 32-byte AES-256 key shared with credential-injector only. */
+    Optional<String> key();
+  }
+
+  interface Osb {
+    /** Timeout of one request to a broker. */
+    @WithDefault("60s")
+    Duration requestTimeout();
+
+    /** Connection establishment timeout (a connect failure is retried without orphan mitigation). */
+    @WithDefault("10s")
+    Duration connectTimeout();
+  }
+
+  interface Polling {
+    /** First wait before polling last_operation after a 202. */
+    @WithDefault("1s")
+    Duration initialInterval();
+
+    /** Cap of the doubling poll interval (a broker's Retry-After is honoured as given). */
+    @WithDefault("60s")
+    Duration maxInterval();
+
+    /** Give-up time of polling when the plan declares no maximum_polling_duration. */
+    @WithDefault("7d")
+    Duration maxDuration();
+  }
+
+  interface Retry {
+    /** First wait before retrying a failed request (or an orphan-mitigation DELETE). */
+    @WithDefault("1s")
+    Duration initialInterval();
+
+    @WithDefault("20m")
+    Duration maxInterval();
+
+    /** Retries of one operation stop after this long (the original's reconciliation-retry-duration). */
+    @WithDefault("7d")
+    Duration maxDuration();
+  }
+
+  interface Worker {
+    /** How often due operations are claimed from the table (an insert also wakes the worker). */
+    @WithDefault("300ms")
+    Duration interval();
+
+    /** How long a claimed operation stays reserved to this process; renewed while it runs. */
+    @WithDefault("15s")
+    Duration leaseDuration();
+
+    /** Operations executed at the same time by this process. */
+    @WithDefault("16")
+    int maxConcurrency();
+
+    /**
+     * Identity written into lease_owner; a random one per process start when absent. When set
+     * (e.g. to the pod name) it must be unique among running processes: leases held under it
+     * are dropped at start, so a restarted process resumes its rows without waiting for expiry.
+     */
+    @WithName("owner-id")
+    Optional<String> ownerId();
+  }
+
+  interface ClusterId {
+    @WithDefault("default")
+    String configMapNamespace();
+
+    @WithDefault("cluster-info")
+    String configMapName();
+  }
+}

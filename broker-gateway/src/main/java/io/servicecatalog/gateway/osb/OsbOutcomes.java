@@ -1,0 +1,279 @@
+package io.servicecatalog.gateway.osb;
+
+import static io.servicecatalog.gateway.osb.OsbOutcome.failed;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.servicecatalog.model.Json;
+import io.servicecatalog.model.ServiceCatalog.Reasons;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+
+/**
+ * The one place that turns broker answers into outcomes, following the spec's response tables
+ * and its orphan-mitigation table (spec.md: Provisioning, Binding, Unbinding, Deprovisioning,
+ * Polling Last Operation, Orphan Mitigation) and the platform behaviour table (§2 rows 13-37).
+ */
+public final class OsbOutcomes {
+  private OsbOutcomes() {}
+
+  private static final int MAX_MESSAGE = 1024;
+
+  // --- catalog ---------------------------------------------------------------------------
+
+  public static OsbOutcome catalog(String broker, OsbResponse r) {
+    if (r.status() == 200) {
+      JsonNode body = parse(r);
+      if (body != null && body.isObject() && body.path("services").isArray()) {
+        return OsbOutcome.done(r).withCatalog(body);
+      }
+      return failed(r.status(), r.requestIdentity(), false, false, Reasons.ERROR_FETCHING_CATALOG,
+          "Error fetching catalog from broker \"" + broker + "\": HTTP 200 with a malformed catalog (no \"services\" array)");
+    }
+    return failed(r.status(), r.requestIdentity(), false, false, Reasons.ERROR_FETCHING_CATALOG,
+        "Error fetching catalog from broker \"" + broker + "\": " + httpError(r));
+  }
+
+  // --- provision -------------------------------------------------------------------------
+
+  public static OsbOutcome provision(String broker, OsbResponse r) {
+    int s = r.status();
+    String what = "The broker \"" + broker + "\" answered the provision request with ";
+    if (s == 200 || s == 201) {
+      ProvisionResponse body = parse(r, ProvisionResponse.class);
+      if (body == null) {
+        // 200 malformed: failure without orphan mitigation; 201 malformed: with.
+        return failed(s, r.requestIdentity(), false, s == 201, Reasons.PROVISION_CALL_FAILED, what + "HTTP " + s + " and a malformed body");
+      }
+      return OsbOutcome.done(r).withDashboardUrl(body.dashboardUrl());
+    }
+    if (s == 202) {
+      ProvisionResponse body = parse(r, ProvisionResponse.class);
+      if (body == null || tooLong(body.operation())) {
+        return failed(s, r.requestIdentity(), false, true, Reasons.PROVISION_CALL_FAILED, what + "HTTP 202 and a malformed body");
+      }
+      return OsbOutcome.accepted(r, emptyToNull(body.operation()), body.dashboardUrl());
+    }
+    if (s >= 200 && s < 300) {
+      return failed(s, r.requestIdentity(), false, true, Reasons.PROVISION_CALL_FAILED, what + "unexpected HTTP " + s);
+    }
+    if (s == 400) {
+      return failed(s, r.requestIdentity(), true, false, Reasons.BROKER_RETURNED_FAILURE, what + httpError(r));
+    }
+    if (s == 409) {
+      return failed(s, r.requestIdentity(), true, false, Reasons.BROKER_RETURNED_FAILURE,
+          what + httpError(r) + " (an instance with this id exists with different attributes)");
+    }
+    if (s == 422) {
+      ErrorResponse e = parse(r, ErrorResponse.class);
+      if (e != null && ErrorResponse.CONCURRENCY_ERROR.equals(e.error())) {
+        return failed(s, r.requestIdentity(), false, false, Reasons.PROVISION_CALL_FAILED, what + httpError(r));
+      }
+      return failed(s, r.requestIdentity(), true, false, Reasons.BROKER_RETURNED_FAILURE, what + httpError(r));
+    }
+    if (s >= 500 && s < 600) {
+      return failed(s, r.requestIdentity(), false, true, Reasons.PROVISION_CALL_FAILED, what + httpError(r));
+    }
+    // 408 and other 4xx: rejected, nothing created; 1xx/3xx: not an OSB answer.
+    return failed(s, r.requestIdentity(), false, false, Reasons.PROVISION_CALL_FAILED, what + httpError(r));
+  }
+
+  // --- deprovision -----------------------------------------------------------------------
+
+  public static OsbOutcome deprovision(String broker, OsbResponse r) {
+    return delete(broker, r, "deprovision", Reasons.DEPROVISION_CALL_FAILED);
+  }
+
+  public static OsbOutcome unbind(String broker, OsbResponse r) {
+    return delete(broker, r, "unbind", Reasons.UNBIND_CALL_FAILED);
+  }
+
+  private static OsbOutcome delete(String broker, OsbResponse r, String verb, String reason) {
+    int s = r.status();
+    if (s == 200 || s == 410) {
+      return OsbOutcome.done(r);
+    }
+    String what = "The broker \"" + broker + "\" answered the " + verb + " request with ";
+    if (s == 202) {
+      AsyncOperationResponse body = parse(r, AsyncOperationResponse.class);
+      if (body == null || tooLong(body.operation())) {
+        return failed(s, r.requestIdentity(), false, false, reason, what + "HTTP 202 and a malformed body");
+      }
+      return OsbOutcome.accepted(r, emptyToNull(body.operation()), null);
+    }
+    // Every failure of a delete is retried: the platform must keep remembering the resource.
+    return failed(s, r.requestIdentity(), false, false, reason, what + httpError(r));
+  }
+
+  // --- bind ------------------------------------------------------------------------------
+
+  public static OsbOutcome bind(String broker, OsbResponse r) {
+    int s = r.status();
+    String what = "The broker \"" + broker + "\" answered the bind request with ";
+    if (s == 200 || s == 201) {
+      BindResponse body = parse(r, BindResponse.class);
+      if (body == null) {
+        return failed(s, r.requestIdentity(), false, s == 201, Reasons.BIND_CALL_FAILED, what + "HTTP " + s + " and a malformed body");
+      }
+      return OsbOutcome.done(r).withBind(body);
+    }
+    if (s == 202) {
+      BindResponse body = parse(r, BindResponse.class);
+      if (body == null || tooLong(body.operation())) {
+        return failed(s, r.requestIdentity(), false, true, Reasons.BIND_CALL_FAILED, what + "HTTP 202 and a malformed body");
+      }
+      return OsbOutcome.accepted(r, emptyToNull(body.operation()), null);
+    }
+    if (s >= 200 && s < 300) {
+      return failed(s, r.requestIdentity(), false, true, Reasons.BIND_CALL_FAILED, what + "unexpected HTTP " + s);
+    }
+    if (s == 400 || s == 409) {
+      return failed(s, r.requestIdentity(), true, false, Reasons.BIND_CALL_FAILED, what + httpError(r));
+    }
+    if (s == 422) {
+      ErrorResponse e = parse(r, ErrorResponse.class);
+      // ConcurrencyError: wait and try again, never orphan-mitigate (spec: Blocking Operations).
+      boolean concurrency = e != null && ErrorResponse.CONCURRENCY_ERROR.equals(e.error());
+      return failed(s, r.requestIdentity(), !concurrency, false, Reasons.BIND_CALL_FAILED, what + httpError(r));
+    }
+    if (s >= 500 && s < 600) {
+      return failed(s, r.requestIdentity(), false, true, Reasons.BIND_CALL_FAILED, what + httpError(r));
+    }
+    return failed(s, r.requestIdentity(), false, false, Reasons.BIND_CALL_FAILED, what + httpError(r));
+  }
+
+  /** {@code GET .../service_bindings/:id} after an async bind succeeded. */
+  public static OsbOutcome fetchBinding(String broker, OsbResponse r) {
+    if (r.status() == 200) {
+      BindResponse body = parse(r, BindResponse.class);
+      if (body != null) {
+        return OsbOutcome.done(r).withBind(body);
+      }
+    }
+    return OsbOutcome.pollAgain(r.status(), r.requestIdentity(), null, null,
+        "The broker \"" + broker + "\" did not return the binding: " + httpError(r));
+  }
+
+  // --- last_operation --------------------------------------------------------------------
+
+  /**
+   * A poll answer. {@code deleting}: 410 is the success of a delete, and an invalid answer
+   * while creating. 400 fails the operation; anything else that is not a valid state keeps
+   * polling until the maximum polling duration.
+   */
+  public static OsbOutcome poll(String broker, OsbResponse r, boolean deleting, String failureReason) {
+    int s = r.status();
+    if (s == 200) {
+      LastOperationResponse body = parse(r, LastOperationResponse.class);
+      if (body == null || body.state() == null) {
+        return OsbOutcome.pollAgain(s, r.requestIdentity(), null, retryAfter(r), "invalid last_operation answer");
+      }
+      return switch (body.state()) {
+        case IN_PROGRESS -> OsbOutcome.pollAgain(s, r.requestIdentity(), body.description(), retryAfter(r), null);
+        case SUCCEEDED -> OsbOutcome.done(r).withDescription(body.description());
+        case FAILED -> failed(s, r.requestIdentity(), false, false, failureReason,
+                "The broker \"" + broker + "\" reports the operation failed"
+                    + (body.description() == null ? "" : ": " + clip(body.description())))
+            .withDescription(body.description());
+      };
+    }
+    if (s == 410 && deleting) {
+      return OsbOutcome.done(r);
+    }
+    if (s == 400) {
+      return failed(s, r.requestIdentity(), true, false, failureReason,
+          "The broker \"" + broker + "\" rejected the last_operation request: " + httpError(r));
+    }
+    return OsbOutcome.pollAgain(s, r.requestIdentity(), null, retryAfter(r), "last_operation answered " + httpError(r));
+  }
+
+  // --- no answer -------------------------------------------------------------------------
+
+  /**
+   * A request that got no HTTP answer. A timeout after a provision or bind calls for orphan
+   * mitigation (the broker may have created it); a connect failure never does.
+   */
+  public static OsbOutcome transport(OsbTransportException e, boolean createRequest, String reason) {
+    return failed(null, e.requestIdentity(), false, createRequest && e.timeout(), reason, e.getMessage());
+  }
+
+  // --- helpers ---------------------------------------------------------------------------
+
+  /** Retry-After in seconds (recommended) or as an HTTP date; null when absent or unusable. */
+  public static Duration retryAfter(OsbResponse r) {
+    String v = r.retryAfter();
+    if (v == null || v.isBlank()) {
+      return null;
+    }
+    try {
+      long seconds = Long.parseLong(v.trim());
+      return seconds < 0 ? null : Duration.ofSeconds(seconds);
+    } catch (NumberFormatException notSeconds) {
+      try {
+        Instant at = ZonedDateTime.parse(v.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        Duration d = Duration.between(Instant.now(), at);
+        return d.isNegative() ? Duration.ZERO : d;
+      } catch (DateTimeParseException notDate) {
+        return null;
+      }
+    }
+  }
+
+  /** "HTTP 500 (error "X": description)" from the broker's error body when it has one. */
+  static String httpError(OsbResponse r) {
+    StringBuilder sb = new StringBuilder("HTTP ").append(r.status());
+    ErrorResponse e = parse(r, ErrorResponse.class);
+    if (e != null && (e.error() != null || e.description() != null)) {
+      sb.append(" (");
+      if (e.error() != null) {
+        sb.append("error \"").append(clip(e.error())).append('"');
+      }
+      if (e.description() != null) {
+        sb.append(e.error() != null ? ": " : "").append(clip(e.description()));
+      }
+      sb.append(')');
+    }
+    return sb.toString();
+  }
+
+  private static String clip(String s) {
+    return s.length() <= MAX_MESSAGE ? s : s.substring(0, MAX_MESSAGE) + "...";
+  }
+
+  private static boolean tooLong(String operation) {
+    return operation != null && operation.length() > OsbHeaders.MAX_OPERATION_LENGTH;
+  }
+
+  private static String emptyToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
+  }
+
+  private static JsonNode parse(OsbResponse r) {
+    if (r.body() == null || r.body().length == 0) {
+      return null;
+    }
+    try {
+      return Json.MAPPER.readTree(r.body());
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  /** Null when the body is not a JSON object of that shape. An empty body reads as {}. */
+  private static <T> T parse(OsbResponse r, Class<T> type) {
+    try {
+      if (r.body() == null || r.body().length == 0 || r.bodyText().isBlank()) {
+        return Json.MAPPER.readValue("{}", type);
+      }
+      JsonNode node = Json.MAPPER.readTree(r.body());
+      if (node == null || !node.isObject()) {
+        return null;
+      }
+      return Json.MAPPER.treeToValue(node, type);
+    } catch (Exception e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,171 @@
+package io.servicecatalog.gateway.reconcile;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.servicecatalog.model.ServiceCatalog;
+import io.servicecatalog.model.ServiceCatalog.Reasons;
+import io.servicecatalog.model.v1beta1.ClusterServiceBroker;
+import io.servicecatalog.model.v1beta1.ClusterServiceClass;
+import io.servicecatalog.model.v1beta1.ClusterServicePlan;
+import io.servicecatalog.model.v1beta1.ServiceBinding;
+import io.servicecatalog.model.v1beta1.ServiceBindingStatus;
+import io.servicecatalog.model.v1beta1.ServiceBrokerSpec;
+import io.servicecatalog.model.v1beta1.ServiceInstance;
+import io.servicecatalog.model.v1beta1.ServiceInstanceStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What the current state of a resource requires of the broker. Pure functions of the resource
+ * (and, for bindings, of their instance): used on events, on resync, and again by the worker on
+ * freshly read state right before a request is sent.
+ */
+public final class Decisions {
+  private Decisions() {}
+
+  public static final String GENERATION_KEY_PREFIX = "generation:";
+  public static final String RELIST_KEY_PREFIX = "relist:";
+
+  // --- ClusterServiceBroker --------------------------------------------------------------
+
+  /**
+   * The key of the catalog fetch this broker needs, if any: {@code generation:N} when its spec
+   * generation was not reconciled yet; {@code relist:<lastCatalogRetrievalTime>} when its relist
+   * period has elapsed (relistBehavior Duration, the default).
+   */
+  public static Optional<String> catalogFetchKey(ClusterServiceBroker b, Duration defaultRelist, Instant now) {
+    if (b == null || b.getMetadata() == null || deleting(b.getMetadata().getDeletionTimestamp())) {
+      return Optional.empty();
+    }
+    Long generation = b.getMetadata().getGeneration();
+    Long reconciled = b.getStatus() == null ? null : b.getStatus().reconciledGeneration;
+    if (!Objects.equals(reconciled, generation)) {
+      return Optional.of(GENERATION_KEY_PREFIX + generation);
+    }
+    ServiceBrokerSpec spec = b.getSpec();
+    if (spec == null || ServiceBrokerSpec.RELIST_MANUAL.equals(spec.relistBehavior)) {
+      return Optional.empty();
+    }
+    String last = b.getStatus().lastCatalogRetrievalTime;
+    if (last == null) {
+      return Optional.empty();
+    }
+    Duration period = Optional.ofNullable(parseGoDuration(spec.relistDuration)).orElse(defaultRelist);
+    try {
+      if (!Instant.parse(last).plus(period).isAfter(now)) {
+        return Optional.of(RELIST_KEY_PREFIX + last);
+      }
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
+    return Optional.empty();
+  }
+
+  // --- ServiceInstance -------------------------------------------------------------------
+
+  public static boolean needsProvision(ServiceInstance i) {
+    if (i == null || i.getMetadata() == null || deleting(i.getMetadata().getDeletionTimestamp()) || i.getSpec() == null) {
+      return false;
+    }
+    ServiceInstanceStatus s = i.getStatus();
+    if (s != null && (ServiceInstanceStatus.PROVISIONED.equals(s.provisionStatus) || s.isFailed())) {
+      return false;
+    }
+    return i.getSpec().clusterServicePlanRef != null
+        && i.getSpec().clusterServicePlanRef.name != null
+        && i.getSpec().clusterServiceClassRef != null
+        && i.getSpec().clusterServiceClassRef.name != null;
+  }
+
+  public static boolean needsDeprovision(ServiceInstance i) {
+    if (i == null || i.getMetadata() == null || !deleting(i.getMetadata().getDeletionTimestamp())) {
+      return false;
+    }
+    ServiceInstanceStatus s = i.getStatus();
+    if (s == null || !ServiceInstanceStatus.DEPROVISION_REQUIRED.equals(s.deprovisionStatus)) {
+      return false;
+    }
+    Condition ready = s.condition(ServiceCatalog.CONDITION_READY);
+    return ready == null || !Reasons.DEPROVISION_BLOCKED_BY_CREDENTIALS.equals(ready.getReason());
+  }
+
+  // --- ServiceBinding --------------------------------------------------------------------
+
+  /** The part of the bind decision that needs no instance: worth looking the instance up. */
+  public static boolean mayNeedBind(ServiceBinding b) {
+    return b != null
+        && b.getMetadata() != null
+        && !deleting(b.getMetadata().getDeletionTimestamp())
+        && b.getSpec() != null
+        && b.getSpec().instanceRef != null
+        && b.getSpec().instanceRef.name != null
+        && (b.getStatus() == null || !b.getStatus().isReady());
+  }
+
+  public static boolean needsBind(ServiceBinding b, ServiceInstance instance) {
+    return mayNeedBind(b)
+        && instance != null
+        && instance.getMetadata() != null
+        && !deleting(instance.getMetadata().getDeletionTimestamp())
+        && instance.getStatus() != null
+        && instance.getStatus().isReady();
+  }
+
+  public static boolean needsUnbind(ServiceBinding b) {
+    if (b == null || b.getMetadata() == null || !deleting(b.getMetadata().getDeletionTimestamp())) {
+      return false;
+    }
+    ServiceBindingStatus s = b.getStatus();
+    return s != null && s.binding == null && ServiceBindingStatus.UNBIND_REQUIRED.equals(s.unbindStatus);
+  }
+
+  /** Plan {@code bindable} overrides the class's; a class without the field is not bindable. */
+  public static boolean bindable(ClusterServiceClass serviceClass, ClusterServicePlan plan) {
+    if (plan != null && plan.getSpec() != null && plan.getSpec().bindable != null) {
+      return plan.getSpec().bindable;
+    }
+    return serviceClass != null && serviceClass.getSpec() != null && Boolean.TRUE.equals(serviceClass.getSpec().bindable);
+  }
+
+  // --- helpers ---------------------------------------------------------------------------
+
+  static boolean deleting(String deletionTimestamp) {
+    return deletionTimestamp != null && !deletionTimestamp.isBlank();
+  }
+
+  private static final Pattern GO_DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
+
+  /** A Go duration ("15m", "1h30m0s", "90s"); null when absent or not understood. */
+  static Duration parseGoDuration(String value) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    Matcher m = GO_DURATION_PART.matcher(value.trim());
+    double nanos = 0;
+    int end = 0;
+    while (m.find()) {
+      if (m.start() != end) {
+        return null;
+      }
+      end = m.end();
+      double n = Double.parseDouble(m.group(1));
+      nanos +=
+          switch (m.group(2)) {
+            case "ns" -> n;
+            case "us", "µs" -> n * 1e3;
+            case "ms" -> n * 1e6;
+            case "s" -> n * 1e9;
+            case "m" -> n * 60e9;
+            default -> n * 3600e9;
+          };
+    }
+    if (end != value.trim().length() || nanos <= 0) {
+      return null;
+    }
+    return Duration.ofNanos((long) nanos);
+  }
+}

@@ -1,0 +1,246 @@
+package io.servicecatalog.gateway.support;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A small real OSB broker over HTTP with behaviour chosen per instance or binding id, which
+ * records every request it gets (method, path, query, headers, body) for assertions.
+ */
+public final class FakeBroker {
+  public static final String USER = "broker-user";
+  public static final String PASSWORD = "broker-pass";
+
+  /** How the broker answers for one instance or binding id. */
+  public static final class Behaviour {
+    /** Status of successive PUTs (the last one repeats): 201 sync, 202 async, 500, 400... */
+    public List<Integer> putStatuses = List.of(201);
+    /** For async operations: how many polls answer "in progress" before the final state. */
+    public int polls;
+    public String retryAfter;
+    public String finalState = "succeeded";
+    /** Delay before answering each of the first {@code slowPuts} PUTs. */
+    public long delayMs;
+    public int slowPuts = Integer.MAX_VALUE;
+    public int deleteStatus = 200;
+
+    public static Behaviour sync() {
+      return new Behaviour();
+    }
+
+    public static Behaviour async(int polls, String retryAfter) {
+      Behaviour b = new Behaviour();
+      b.putStatuses = List.of(202);
+      b.polls = polls;
+      b.retryAfter = retryAfter;
+      return b;
+    }
+
+    public static Behaviour statuses(Integer... statuses) {
+      Behaviour b = new Behaviour();
+      b.putStatuses = List.of(statuses);
+      return b;
+    }
+  }
+
+  public record Recorded(String method, String path, Map<String, String> query, Map<String, String> headers, String body, Instant at) {
+    public String header(String name) {
+      return headers.get(name.toLowerCase(Locale.ROOT));
+    }
+  }
+
+  private final HttpServer server;
+  private final List<Recorded> requests = new CopyOnWriteArrayList<>();
+  private final Map<String, Behaviour> behaviours = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> puts = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> polls = new ConcurrentHashMap<>();
+  public volatile int catalogStatus = 200;
+  public volatile String catalogBody =
+      "{\"services\":[{\"id\":\"svc-1\",\"name\":\"mariadb\",\"description\":\"MariaDB\",\"bindable\":true,"
+          + "\"plans\":[{\"id\":\"plan-1\",\"name\":\"small\",\"description\":\"Small\"}]}]}";
+
+  public FakeBroker() throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.setExecutor(Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "fake-broker");
+      t.setDaemon(true);
+      return t;
+    }));
+    server.createContext("/", this::handle);
+    server.start();
+  }
+
+  public String url() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  public void stop() {
+    server.stop(0);
+  }
+
+  /** Behaviour for an instance id (provision, deprovision) or binding id (bind, unbind). */
+  public void behave(String id, Behaviour b) {
+    behaviours.put(id, b);
+  }
+
+  public List<Recorded> requests() {
+    return List.copyOf(requests);
+  }
+
+  public List<Recorded> requests(String method, String pathPrefix) {
+    return requests.stream().filter(r -> r.method().equals(method) && r.path().startsWith(pathPrefix)).toList();
+  }
+
+  /** Requests whose path is exactly {@code path} (no sub-resources). */
+  public List<Recorded> exactly(String method, String path) {
+    return requests.stream().filter(r -> r.method().equals(method) && r.path().equals(path)).toList();
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    try (ex) {
+      String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      Map<String, String> headers = new HashMap<>();
+      ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v.isEmpty() ? null : v.get(0)));
+      String path = ex.getRequestURI().getRawPath();
+      Recorded rec = new Recorded(ex.getRequestMethod(), decodePath(path), query(ex.getRequestURI().getRawQuery()), headers, body, Instant.now());
+      requests.add(rec);
+      String expected = "Basic " + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+      if (!expected.equals(rec.header("Authorization"))) {
+        reply(ex, 401, "{\"description\":\"bad credentials\"}", null);
+        return;
+      }
+      route(ex, rec);
+    }
+  }
+
+  private void route(HttpExchange ex, Recorded r) throws IOException {
+    String path = r.path();
+    // A broker URL may carry a path prefix (http://host/b-xyz): tests use one per broker.
+    if (path.startsWith("/b-")) {
+      int slash = path.indexOf('/', 1);
+      path = slash < 0 ? "/" : path.substring(slash);
+    }
+    String[] p = path.split("/");
+    // ["", "v2", "catalog"] | ["", "v2", "service_instances", iid, ...]
+    if (p.length == 3 && p[2].equals("catalog")) {
+      reply(ex, catalogStatus, catalogStatus == 200 ? catalogBody : "{\"error\":\"Boom\",\"description\":\"catalog unavailable\"}", null);
+      return;
+    }
+    if (p.length < 4 || !p[2].equals("service_instances")) {
+      reply(ex, 404, "{}", null);
+      return;
+    }
+    String iid = p[3];
+    if (p.length == 4) {
+      resource(ex, r, iid, "instance");
+    } else if (p.length == 5 && p[4].equals("last_operation")) {
+      lastOperation(ex, r, iid);
+    } else if (p.length == 6 && p[4].equals("service_bindings")) {
+      resource(ex, r, p[5], "binding");
+    } else if (p.length == 7 && p[6].equals("last_operation")) {
+      lastOperation(ex, r, p[5]);
+    } else {
+      reply(ex, 404, "{}", null);
+    }
+  }
+
+  private void resource(HttpExchange ex, Recorded r, String id, String kind) throws IOException {
+    Behaviour b = behaviours.getOrDefault(id, Behaviour.sync());
+    switch (r.method()) {
+      case "PUT" -> {
+        int n = puts.computeIfAbsent(id, k -> new AtomicInteger()).getAndIncrement();
+        int status = b.putStatuses.get(Math.min(n, b.putStatuses.size() - 1));
+        if (n < b.slowPuts) {
+          sleep(b.delayMs);
+        }
+        if (status == 202) {
+          polls.put(id, new AtomicInteger());
+          reply(ex, 202, "{\"operation\":\"op-" + id + "\"" + ("instance".equals(kind) ? ",\"dashboard_url\":\"http://dash/" + id + "\"" : "") + "}", null);
+        } else if (status == 200 || status == 201) {
+          reply(ex, status, "instance".equals(kind) ? "{\"dashboard_url\":\"http://dash/" + id + "\"}" : credentials(id), null);
+        } else {
+          reply(ex, status, "{\"error\":\"Failure" + status + "\",\"description\":\"the fake broker says no (" + status + ")\"}", null);
+        }
+      }
+      case "DELETE" -> reply(ex, b.deleteStatus, "{}", null);
+      case "GET" -> reply(ex, 200, credentials(id), null);
+      default -> reply(ex, 405, "{}", null);
+    }
+  }
+
+  private void lastOperation(HttpExchange ex, Recorded r, String id) throws IOException {
+    Behaviour b = behaviours.getOrDefault(id, Behaviour.sync());
+    int n = polls.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+    if (n <= b.polls) {
+      reply(ex, 200, "{\"state\":\"in progress\",\"description\":\"step " + n + " of " + b.polls + "\"}", b.retryAfter);
+    } else {
+      reply(ex, 200, "{\"state\":\"" + b.finalState + "\",\"description\":\"done\"}", null);
+    }
+  }
+
+  public static String credentials(String bindingId) {
+    return "{\"credentials\":{\"username\":\"user-" + bindingId + "\",\"password\":\"s3cr3t-" + bindingId + "\",\"port\":3306}}";
+  }
+
+  private static void reply(HttpExchange ex, int status, String body, String retryAfter) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("Content-Type", "application/json");
+    if (retryAfter != null) {
+      ex.getResponseHeaders().set("Retry-After", retryAfter);
+    }
+    ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+    if (bytes.length > 0) {
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(bytes);
+      }
+    }
+  }
+
+  private static void sleep(long ms) {
+    if (ms > 0) {
+      try {
+        Thread.sleep(ms);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static String decodePath(String raw) {
+    List<String> parts = new ArrayList<>();
+    for (String s : raw.split("/", -1)) {
+      parts.add(URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8));
+    }
+    return String.join("/", parts);
+  }
+
+  private static Map<String, String> query(String raw) {
+    Map<String, String> q = new HashMap<>();
+    if (raw == null || raw.isEmpty()) {
+      return q;
+    }
+    for (String pair : raw.split("&")) {
+      int i = pair.indexOf('=');
+      String k = URLDecoder.decode(i < 0 ? pair : pair.substring(0, i), StandardCharsets.UTF_8);
+      String v = i < 0 ? "" : URLDecoder.decode(pair.substring(i + 1), StandardCharsets.UTF_8);
+      q.put(k, v);
+    }
+    return q;
+  }
+}
