@@ -90,17 +90,17 @@ public class ResultApplier {
           })
           .flatMap(x -> resolvePendingInstances())
           .onFailure(CatalogImporter.InvalidCatalogException.class).recoverWithUni(ex ->
-              catalogFailed(e, b, "Error reconciling the catalog: " + ex.getMessage()));
+              catalogFailed(e, b, Reasons.ERROR_FETCHING_CATALOG, "Error reconciling the catalog: " + ex.getMessage()));
     }
     if (r.outcome == Outcome.FAILED) {
-      return catalogFailed(e, b, r.message);
+      return catalogFailed(e, b, reasonOr(r, Reasons.ERROR_FETCHING_CATALOG), r.message);
     }
     return Uni.createFrom().voidItem();
   }
 
-  private Uni<Void> catalogFailed(ResourceEntity e, ClusterServiceBroker b, String message) {
+  private Uni<Void> catalogFailed(ResourceEntity e, ClusterServiceBroker b, String reason, String message) {
     var st = b.getStatus();
-    boolean changed = st.setCondition(CONDITION_READY, FALSE, Reasons.ERROR_FETCHING_CATALOG, message);
+    boolean changed = st.setCondition(CONDITION_READY, FALSE, reason, message);
     if (st.operationStartTime == null) {
       st.operationStartTime = Times.now();
       changed = true;
@@ -149,7 +149,7 @@ public class ResultApplier {
           if (r.dashboardURL != null) {
             st.dashboardURL = r.dashboardURL;
           }
-          st.setCondition(CONDITION_READY, FALSE, Reasons.PROVISIONING,
+          st.setCondition(CONDITION_READY, FALSE, reasonOr(r, Reasons.PROVISIONING),
               r.message == null ? "The instance is being provisioned asynchronously" : r.message);
         } else if (r.outcome == Outcome.SUCCEEDED) {
           st.provisionStatus = ServiceInstanceStatus.PROVISIONED;
@@ -174,6 +174,11 @@ public class ResultApplier {
             st.inProgressProperties = null;
           }
         }
+        if (si.getMetadata().getDeletionTimestamp() != null) {
+          // Being deleted: what the instance waits for (bindings, then deprovision) stays the
+          // Ready condition, whatever the provision reported.
+          return lifecycle.refreshInstanceDeletion(e, si);
+        }
         return store.update(e, si).replaceWithVoid();
       }
       case DEPROVISION -> {
@@ -190,7 +195,7 @@ public class ResultApplier {
           st.currentOperation = ServiceInstanceStatus.OP_DEPROVISION;
           st.asyncOpInProgress = Boolean.TRUE.equals(r.asyncOpInProgress);
           st.lastOperation = r.lastOperation;
-          st.setCondition(CONDITION_READY, FALSE, Reasons.DEPROVISIONING,
+          st.setCondition(CONDITION_READY, FALSE, reasonOr(r, Reasons.DEPROVISIONING),
               r.message == null ? "The instance is being deprovisioned asynchronously" : r.message);
         } else {
           failure(st, r, Reasons.DEPROVISION_CALL_FAILED, r.generation);
@@ -238,7 +243,7 @@ public class ResultApplier {
           st.currentOperation = ServiceBindingStatus.OP_BIND;
           st.asyncOpInProgress = Boolean.TRUE.equals(r.asyncOpInProgress);
           st.lastOperation = r.lastOperation;
-          st.setCondition(CONDITION_READY, FALSE, Reasons.BINDING,
+          st.setCondition(CONDITION_READY, FALSE, reasonOr(r, Reasons.BINDING),
               r.message == null ? "The binding is being created asynchronously" : r.message);
         } else if (r.outcome == Outcome.SUCCEEDED) {
           bound(st, r.generation);
@@ -299,7 +304,7 @@ public class ResultApplier {
           st.currentOperation = ServiceBindingStatus.OP_UNBIND;
           st.asyncOpInProgress = Boolean.TRUE.equals(r.asyncOpInProgress);
           st.lastOperation = r.lastOperation;
-          st.setCondition(CONDITION_READY, FALSE, Reasons.UNBINDING,
+          st.setCondition(CONDITION_READY, FALSE, reasonOr(r, Reasons.UNBINDING),
               r.message == null ? "The binding is being deleted asynchronously" : r.message);
         } else {
           failure(st, r, Reasons.UNBIND_CALL_FAILED, r.generation);
@@ -331,6 +336,10 @@ public class ResultApplier {
   }
 
   // ------------------------------------------------------------------ shared
+
+  private static String reasonOr(OperationResult r, String fallback) {
+    return r.reason == null || r.reason.isBlank() ? fallback : r.reason;
+  }
 
   private static void endOperation(ServiceInstanceStatus st, Long generation) {
     st.currentOperation = null;
