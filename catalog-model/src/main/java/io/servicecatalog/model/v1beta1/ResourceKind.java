@@ -7,8 +7,11 @@ import java.util.Optional;
 /** The kinds the catalog serves, with their REST plural and scope. */
 public enum ResourceKind {
   CLUSTER_SERVICE_BROKER("ClusterServiceBroker", "clusterservicebrokers", false, ClusterServiceBroker.class),
+  SERVICE_BROKER("ServiceBroker", "servicebrokers", true, ServiceBroker.class),
   CLUSTER_SERVICE_CLASS("ClusterServiceClass", "clusterserviceclasses", false, ClusterServiceClass.class),
+  SERVICE_CLASS("ServiceClass", "serviceclasses", true, ServiceClass.class),
   CLUSTER_SERVICE_PLAN("ClusterServicePlan", "clusterserviceplans", false, ClusterServicePlan.class),
+  SERVICE_PLAN("ServicePlan", "serviceplans", true, ServicePlan.class),
   SERVICE_INSTANCE("ServiceInstance", "serviceinstances", true, ServiceInstance.class),
   SERVICE_BINDING("ServiceBinding", "servicebindings", true, ServiceBinding.class);
 
@@ -38,6 +41,21 @@ public enum ResourceKind {
 
   public Class<? extends CustomResource<?, ?>> type() {
     return type;
+  }
+
+  /** Brokers of either scope. */
+  public boolean isBroker() {
+    return this == CLUSTER_SERVICE_BROKER || this == SERVICE_BROKER;
+  }
+
+  /** Classes of either scope. */
+  public boolean isServiceClass() {
+    return this == CLUSTER_SERVICE_CLASS || this == SERVICE_CLASS;
+  }
+
+  /** Plans of either scope. */
+  public boolean isServicePlan() {
+    return this == CLUSTER_SERVICE_PLAN || this == SERVICE_PLAN;
   }
 
   public static Optional<ResourceKind> fromPlural(String plural) {

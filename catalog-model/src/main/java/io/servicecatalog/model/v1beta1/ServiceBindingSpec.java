@@ -16,4 +16,6 @@ public class ServiceBindingSpec {
   /** The OSB binding_id; a UUID is generated when empty. */
   public String externalID;
   public UserInfo userInfo;
+  /** Bumping this counter asks for new credentials (binding rotation); it must not decrease. */
+  public Long rotationRequests;
 }

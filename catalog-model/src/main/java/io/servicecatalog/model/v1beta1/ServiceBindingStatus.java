@@ -25,4 +25,10 @@ public class ServiceBindingStatus extends ConditionedStatus {
    * ProvisionedService duck type), so a binding runtime can project it.
    */
   public LocalObjectReference binding;
+  /** When the credentials were last replaced by a rotation. */
+  public String lastRotationTime;
+  /** When the next rotation is due (from the broker's renew_before / expires_at), if any. */
+  public String nextRotationTime;
+  /** When the Secret was last restored after it was deleted or edited by hand. */
+  public String lastSecretRepairTime;
 }

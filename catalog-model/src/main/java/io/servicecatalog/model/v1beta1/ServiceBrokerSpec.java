@@ -2,7 +2,10 @@ package io.servicecatalog.model.v1beta1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-/** Spec shared by ClusterServiceBroker and (later) the namespaced ServiceBroker. */
+/**
+ * Spec shared by ClusterServiceBroker and the namespaced ServiceBroker. A ServiceBroker's auth
+ * Secret lives in the broker's own namespace ({@code secretRef.namespace} empty or equal to it).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ServiceBrokerSpec {
   public static final String RELIST_DURATION = "Duration";

@@ -3,10 +3,13 @@ package io.servicecatalog.model.v1beta1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** An OSB plan as a catalog object. */
+/** An OSB plan as a catalog object; shared by ClusterServicePlan and ServicePlan. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ServicePlanSpec {
+  /** Owner of a ClusterServicePlan. */
   public String clusterServiceBrokerName;
+  /** Owner of a (namespaced) ServicePlan: a ServiceBroker in the same namespace. */
+  public String serviceBrokerName;
   public String externalName;
   public String externalID;
   public String description;
@@ -24,5 +27,8 @@ public class ServicePlanSpec {
   public JsonNode instanceUpdateParameterSchema;
   public JsonNode serviceBindingCreateParameterSchema;
   public JsonNode defaultProvisionParameters;
+  /** The plan's class: a ClusterServiceClass for ClusterServicePlans... */
   public ClusterObjectReference clusterServiceClassRef;
+  /** ...or a ServiceClass in the same namespace for ServicePlans. */
+  public LocalObjectReference serviceClassRef;
 }
