@@ -67,6 +67,7 @@ public class Lifecycle {
         }
         case SERVICE_INSTANCE -> createInstance((ServiceInstance) obj);
         case SERVICE_BINDING -> createBinding((ServiceBinding) obj);
+        default -> Uni.createFrom().failure(notServedYet(kind));
       };
     });
   }
@@ -179,6 +180,7 @@ public class Lifecycle {
         }
         case SERVICE_INSTANCE -> deleteInstance(e);
         case SERVICE_BINDING -> deleteBinding(e);
+        default -> Uni.createFrom().failure(notServedYet(kind));
       };
     });
   }
@@ -272,6 +274,11 @@ public class Lifecycle {
       }
       return refreshInstanceDeletion(ie, si);
     });
+  }
+
+  private static ApiException notServedYet(ResourceKind kind) {
+    return ApiException.of(405, "MethodNotAllowed", kind.plural() + " are not served by this version yet",
+        kind.kind(), null, List.of());
   }
 
   private static void markDeleting(CustomResource<?, ?> obj) {
