@@ -9,9 +9,7 @@ import io.servicecatalog.model.Json;
 import io.servicecatalog.model.Names;
 import io.servicecatalog.model.ServiceCatalog;
 import io.servicecatalog.model.Times;
-import io.servicecatalog.model.v1beta1.ClusterServiceBroker;
-import io.servicecatalog.model.v1beta1.ClusterServiceClass;
-import io.servicecatalog.model.v1beta1.ClusterServicePlan;
+import io.servicecatalog.model.v1beta1.CatalogRestrictions;
 import io.servicecatalog.model.v1beta1.ParametersFromSource;
 import io.servicecatalog.model.v1beta1.ResourceKind;
 import io.servicecatalog.model.v1beta1.SecretTransform;
@@ -19,6 +17,8 @@ import io.servicecatalog.model.v1beta1.ServiceBinding;
 import io.servicecatalog.model.v1beta1.ServiceBindingSpec;
 import io.servicecatalog.model.v1beta1.ServiceBrokerAuthInfo;
 import io.servicecatalog.model.v1beta1.ServiceBrokerSpec;
+import io.servicecatalog.model.v1beta1.ServiceClassSpec;
+import io.servicecatalog.model.v1beta1.ServicePlanSpec;
 import io.servicecatalog.model.v1beta1.ServiceInstance;
 import io.servicecatalog.model.v1beta1.ServiceInstanceSpec;
 import java.net.URI;
@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -78,15 +79,198 @@ public final class Admission {
     meta.setManagedFields(null);
     meta.setSelfLink(null);
 
+    validateSpec(kind, obj, errors);
+    if (kind == ResourceKind.SERVICE_INSTANCE || kind == ResourceKind.SERVICE_BINDING
+        || kind.isBroker()) {
+      // The catalog lets go of these only after the broker has (deprovision, unbind).
+      addFinalizer(meta);
+    }
+    obj.setStatus(null);
+    errors.throwIfAny(kind.kind(), meta.getName());
+    return obj;
+  }
+
+  private static void validateSpec(ResourceKind kind, CustomResource<?, ?> obj, FieldErrors errors) {
     switch (kind) {
-      case CLUSTER_SERVICE_BROKER -> broker((ClusterServiceBroker) obj, errors);
-      case CLUSTER_SERVICE_CLASS -> serviceClass((ClusterServiceClass) obj, errors);
-      case CLUSTER_SERVICE_PLAN -> servicePlan((ClusterServicePlan) obj, errors);
+      case CLUSTER_SERVICE_BROKER -> broker(obj.getMetadata(), (ServiceBrokerSpec) obj.getSpec(), false, errors);
+      case SERVICE_BROKER -> broker(obj.getMetadata(), (ServiceBrokerSpec) obj.getSpec(), true, errors);
+      case CLUSTER_SERVICE_CLASS, SERVICE_CLASS -> serviceClass(kind, (ServiceClassSpec) obj.getSpec(), errors);
+      case CLUSTER_SERVICE_PLAN, SERVICE_PLAN -> servicePlan(kind, (ServicePlanSpec) obj.getSpec(), errors);
       case SERVICE_INSTANCE -> instance((ServiceInstance) obj, errors);
       case SERVICE_BINDING -> binding((ServiceBinding) obj, errors);
     }
-    errors.throwIfAny(kind.kind(), meta.getName());
-    return obj;
+  }
+
+  /** Where an update touches the status only (the /status subresource) or the rest. */
+  public enum Target {
+    MAIN,
+    STATUS
+  }
+
+  /**
+   * Checks a replacement of {@code current} (PUT, or the result of a PATCH): optimistic
+   * concurrency on resourceVersion, server-owned metadata kept, immutable fields unchanged,
+   * generation bumped only when the spec changed. Returns the object to store.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static CustomResource<?, ?> admitUpdate(ResourceKind kind, CustomResource<?, ?> current,
+      JsonNode node, Target target) {
+    checkTypeMeta(kind, node);
+    ObjectMeta cm = current.getMetadata();
+    String name = cm.getName();
+    JsonNode n = node.at("/metadata/name");
+    if (n.isTextual() && !n.asText().equals(name)) {
+      throw ApiException.badRequest("the name of the object (" + n.asText()
+          + ") does not match the name on the URL (" + name + ")");
+    }
+    JsonNode ns = node.at("/metadata/namespace");
+    if (kind.namespaced() && ns.isTextual() && !ns.asText().isEmpty()
+        && !ns.asText().equals(cm.getNamespace())) {
+      throw ApiException.badRequest("the namespace of the provided object (" + ns.asText()
+          + ") does not match the namespace sent on the request (" + cm.getNamespace() + ")");
+    }
+    JsonNode rv = node.at("/metadata/resourceVersion");
+    if (!rv.isTextual() || rv.asText().isEmpty()) {
+      FieldErrors errors = new FieldErrors();
+      errors.invalid("metadata.resourceVersion", null, "must be specified for an update");
+      errors.throwIfAny(kind.kind(), name);
+    }
+    if (!rv.asText().equals(cm.getResourceVersion())) {
+      throw ApiException.conflict(kind.plural(), name,
+          "the object has been modified; please apply your changes to the latest version and try again");
+    }
+    JsonNode uid = node.at("/metadata/uid");
+    if (uid.isTextual() && !uid.asText().isEmpty() && !uid.asText().equals(cm.getUid())) {
+      throw ApiException.conflict(kind.plural(), name, "Precondition failed: UID in precondition: "
+          + uid.asText() + ", UID in object meta: " + cm.getUid());
+    }
+    CustomResource incoming = convert(kind, node);
+    CustomResource result = convert(kind, Json.MAPPER.valueToTree(current));
+    if (target == Target.STATUS) {
+      result.setStatus(incoming.getStatus());
+      return result;
+    }
+    ObjectMeta im = incoming.getMetadata() == null ? new ObjectMeta() : incoming.getMetadata();
+    ObjectMeta rm = result.getMetadata();
+    rm.setLabels(im.getLabels());
+    rm.setAnnotations(im.getAnnotations());
+    rm.setFinalizers(im.getFinalizers());
+    rm.setOwnerReferences(im.getOwnerReferences());
+    FieldErrors errors = new FieldErrors();
+    Object oldSpec = current.getSpec();
+    Object newSpec = incoming.getSpec();
+    if (newSpec == null) {
+      errors.required("spec", null);
+      errors.throwIfAny(kind.kind(), name);
+    }
+    keepImmutable(kind, current, incoming, errors);
+    validateSpec(kind, incoming, errors);
+    errors.throwIfAny(kind.kind(), name);
+    boolean specChanged = !Json.MAPPER.valueToTree(oldSpec).equals(Json.MAPPER.valueToTree(newSpec));
+    if (specChanged) {
+      if (cm.getDeletionTimestamp() != null) {
+        FieldErrors e2 = new FieldErrors();
+        e2.forbidden("spec", "the object is being deleted; its spec can no longer change");
+        e2.throwIfAny(kind.kind(), name);
+      }
+      result.setSpec(newSpec);
+      rm.setGeneration(cm.getGeneration() == null ? 1 : cm.getGeneration() + 1);
+    }
+    return result;
+  }
+
+  /** Fields that never change once set; a client that leaves them out keeps the stored value. */
+  private static void keepImmutable(ResourceKind kind, CustomResource<?, ?> current,
+      CustomResource<?, ?> incoming, FieldErrors errors) {
+    switch (kind) {
+      case SERVICE_INSTANCE -> {
+        ServiceInstanceSpec o = (ServiceInstanceSpec) current.getSpec();
+        ServiceInstanceSpec n = (ServiceInstanceSpec) incoming.getSpec();
+        if (n.externalID == null || n.externalID.isEmpty()) {
+          n.externalID = o.externalID;
+        } else if (!n.externalID.equals(o.externalID)) {
+          errors.invalid("spec.externalID", n.externalID, "field is immutable");
+        }
+        if (n.updateRequests == null) {
+          n.updateRequests = o.updateRequests;
+        } else if (o.updateRequests != null && n.updateRequests < o.updateRequests) {
+          errors.invalid("spec.updateRequests", n.updateRequests, "must not decrease (was " + o.updateRequests + ")");
+        }
+        if (!Objects.equals(o.clusterServiceClassExternalName, n.clusterServiceClassExternalName)
+            || !Objects.equals(o.clusterServiceClassExternalID, n.clusterServiceClassExternalID)
+            || !Objects.equals(o.clusterServiceClassName, n.clusterServiceClassName)
+            || !Objects.equals(o.serviceClassExternalName, n.serviceClassExternalName)
+            || !Objects.equals(o.serviceClassExternalID, n.serviceClassExternalID)
+            || !Objects.equals(o.serviceClassName, n.serviceClassName)) {
+          errors.forbidden("spec.clusterServiceClassExternalName",
+              "the class of an instance cannot change; the plan can");
+        }
+        boolean planChanged = !Objects.equals(o.clusterServicePlanExternalName, n.clusterServicePlanExternalName)
+            || !Objects.equals(o.clusterServicePlanExternalID, n.clusterServicePlanExternalID)
+            || !Objects.equals(o.clusterServicePlanName, n.clusterServicePlanName)
+            || !Objects.equals(o.servicePlanExternalName, n.servicePlanExternalName)
+            || !Objects.equals(o.servicePlanExternalID, n.servicePlanExternalID)
+            || !Objects.equals(o.servicePlanName, n.servicePlanName);
+        // Resolved references belong to the catalog: kept, or cleared for re-resolution.
+        n.clusterServiceClassRef = o.clusterServiceClassRef;
+        n.serviceClassRef = o.serviceClassRef;
+        n.clusterServicePlanRef = planChanged ? null : o.clusterServicePlanRef;
+        n.servicePlanRef = planChanged ? null : o.servicePlanRef;
+        if (n.userInfo == null) {
+          n.userInfo = o.userInfo;
+        }
+      }
+      case SERVICE_BINDING -> {
+        ServiceBindingSpec o = (ServiceBindingSpec) current.getSpec();
+        ServiceBindingSpec n = (ServiceBindingSpec) incoming.getSpec();
+        if (n.externalID == null || n.externalID.isEmpty()) {
+          n.externalID = o.externalID;
+        }
+        if (n.secretName == null || n.secretName.isEmpty()) {
+          n.secretName = o.secretName;
+        }
+        if (n.userInfo == null) {
+          n.userInfo = o.userInfo;
+        }
+        if (n.rotationRequests == null) {
+          n.rotationRequests = o.rotationRequests;
+        } else if (o.rotationRequests != null && n.rotationRequests < o.rotationRequests) {
+          errors.invalid("spec.rotationRequests", n.rotationRequests, "must not decrease (was " + o.rotationRequests + ")");
+        }
+        // Everything but the rotation counter is fixed: a binding is recreated, not edited.
+        ServiceBindingSpec cmp = Json.MAPPER.convertValue(Json.MAPPER.valueToTree(n), ServiceBindingSpec.class);
+        cmp.rotationRequests = o.rotationRequests;
+        cmp.userInfo = o.userInfo;
+        if (!Json.MAPPER.valueToTree(cmp).equals(Json.MAPPER.valueToTree(o))) {
+          errors.forbidden("spec", "the spec of a ServiceBinding is immutable (except rotationRequests);"
+              + " delete the binding and create a new one");
+        }
+      }
+      case CLUSTER_SERVICE_BROKER, SERVICE_BROKER -> {
+        ServiceBrokerSpec o = (ServiceBrokerSpec) current.getSpec();
+        ServiceBrokerSpec n = (ServiceBrokerSpec) incoming.getSpec();
+        // As the original's webhook: 0 or absent keeps the old counter; it never goes back.
+        if (n.relistRequests == null || n.relistRequests == 0) {
+          n.relistRequests = o.relistRequests;
+        } else if (o.relistRequests != null && n.relistRequests < o.relistRequests) {
+          errors.invalid("spec.relistRequests", n.relistRequests, "must not decrease (was " + o.relistRequests + ")");
+        }
+      }
+      case CLUSTER_SERVICE_CLASS, SERVICE_CLASS -> {
+        String o = ((ServiceClassSpec) current.getSpec()).externalID;
+        String n = ((ServiceClassSpec) incoming.getSpec()).externalID;
+        if (n != null && !n.equals(o)) {
+          errors.invalid("spec.externalID", n, "field is immutable");
+        }
+      }
+      case CLUSTER_SERVICE_PLAN, SERVICE_PLAN -> {
+        String o = ((ServicePlanSpec) current.getSpec()).externalID;
+        String n = ((ServicePlanSpec) incoming.getSpec()).externalID;
+        if (n != null && !n.equals(o)) {
+          errors.invalid("spec.externalID", n, "field is immutable");
+        }
+      }
+    }
   }
 
   private static void checkTypeMeta(ResourceKind kind, JsonNode node) {
@@ -133,8 +317,7 @@ public final class Admission {
     return sb.length() == 0 ? "<root>" : sb.toString();
   }
 
-  private static void broker(ClusterServiceBroker b, FieldErrors errors) {
-    ServiceBrokerSpec spec = b.getSpec();
+  private static void broker(ObjectMeta meta, ServiceBrokerSpec spec, boolean namespaced, FieldErrors errors) {
     if (spec == null) {
       errors.required("spec", null);
       return;
@@ -182,12 +365,14 @@ public final class Admission {
       if ((auth.basic == null) == (auth.bearer == null)) {
         errors.invalid("spec.authInfo", null, "exactly one of basic or bearer must be set");
       }
-      secretRef("spec.authInfo.basic.secretRef", auth.basic, errors);
-      secretRef("spec.authInfo.bearer.secretRef", auth.bearer, errors);
+      secretRef("spec.authInfo.basic.secretRef", auth.basic, meta, namespaced, errors);
+      secretRef("spec.authInfo.bearer.secretRef", auth.bearer, meta, namespaced, errors);
     }
+    catalogRestrictions(spec.catalogRestrictions, errors);
   }
 
-  private static void secretRef(String field, ServiceBrokerAuthInfo.SecretAuth a, FieldErrors errors) {
+  private static void secretRef(String field, ServiceBrokerAuthInfo.SecretAuth a, ObjectMeta meta,
+      boolean namespaced, FieldErrors errors) {
     if (a == null) {
       return;
     }
@@ -195,7 +380,13 @@ public final class Admission {
       errors.required(field, null);
       return;
     }
-    if (a.secretRef.namespace == null || a.secretRef.namespace.isEmpty()) {
+    if (namespaced) {
+      // A namespaced broker reads its Secret from its own namespace, nowhere else.
+      if (a.secretRef.namespace != null && !a.secretRef.namespace.isEmpty()
+          && !a.secretRef.namespace.equals(meta.getNamespace())) {
+        errors.forbidden(field + ".namespace", "a ServiceBroker's auth Secret must be in its own namespace");
+      }
+    } else if (a.secretRef.namespace == null || a.secretRef.namespace.isEmpty()) {
       errors.required(field + ".namespace", null);
     }
     String p = Names.validateSubdomain(a.secretRef.name);
@@ -204,26 +395,73 @@ public final class Admission {
     }
   }
 
-  private static void serviceClass(ClusterServiceClass c, FieldErrors errors) {
-    if (c.getSpec() == null) {
+  private static void serviceClass(ResourceKind kind, ServiceClassSpec spec, FieldErrors errors) {
+    if (spec == null) {
       errors.required("spec", null);
       return;
     }
-    requireText("spec.clusterServiceBrokerName", c.getSpec().clusterServiceBrokerName, errors);
-    requireText("spec.externalName", c.getSpec().externalName, errors);
-    requireText("spec.externalID", c.getSpec().externalID, errors);
+    if (kind == ResourceKind.CLUSTER_SERVICE_CLASS) {
+      requireText("spec.clusterServiceBrokerName", spec.clusterServiceBrokerName, errors);
+    } else {
+      requireText("spec.serviceBrokerName", spec.serviceBrokerName, errors);
+    }
+    requireText("spec.externalName", spec.externalName, errors);
+    requireText("spec.externalID", spec.externalID, errors);
   }
 
-  private static void servicePlan(ClusterServicePlan p, FieldErrors errors) {
-    if (p.getSpec() == null) {
+  private static void servicePlan(ResourceKind kind, ServicePlanSpec spec, FieldErrors errors) {
+    if (spec == null) {
       errors.required("spec", null);
       return;
     }
-    requireText("spec.clusterServiceBrokerName", p.getSpec().clusterServiceBrokerName, errors);
-    requireText("spec.externalName", p.getSpec().externalName, errors);
-    requireText("spec.externalID", p.getSpec().externalID, errors);
-    if (p.getSpec().clusterServiceClassRef == null || p.getSpec().clusterServiceClassRef.name == null) {
-      errors.required("spec.clusterServiceClassRef.name", null);
+    if (kind == ResourceKind.CLUSTER_SERVICE_PLAN) {
+      requireText("spec.clusterServiceBrokerName", spec.clusterServiceBrokerName, errors);
+      if (spec.clusterServiceClassRef == null || spec.clusterServiceClassRef.name == null) {
+        errors.required("spec.clusterServiceClassRef.name", null);
+      }
+    } else {
+      requireText("spec.serviceBrokerName", spec.serviceBrokerName, errors);
+      if (spec.serviceClassRef == null || spec.serviceClassRef.name == null) {
+        errors.required("spec.serviceClassRef.name", null);
+      }
+    }
+    requireText("spec.externalName", spec.externalName, errors);
+    requireText("spec.externalID", spec.externalID, errors);
+  }
+
+  private static final Pattern RESTRICTION = Pattern.compile(
+      "^\\s*([A-Za-z][A-Za-z0-9.]*)\\s*(==|!=|=|\\s+in\\s+|\\s+notin\\s+)\\s*(.+?)\\s*$");
+  private static final List<String> CLASS_PROPERTIES = List.of("name", "spec.externalName", "spec.externalID");
+  private static final List<String> PLAN_PROPERTIES = List.of("name", "spec.externalName", "spec.externalID",
+      "spec.clusterServiceClass.name", "spec.serviceClass.name", "spec.free");
+
+  /** Syntax of catalogRestrictions: {@code <property><op><value>}, ops ==, !=, in (…), notin (…). */
+  private static void catalogRestrictions(CatalogRestrictions r, FieldErrors errors) {
+    if (r == null) {
+      return;
+    }
+    restrictionList("spec.catalogRestrictions.serviceClass", r.serviceClass, CLASS_PROPERTIES, errors);
+    restrictionList("spec.catalogRestrictions.servicePlan", r.servicePlan, PLAN_PROPERTIES, errors);
+  }
+
+  private static void restrictionList(String field, List<String> preds, List<String> allowed, FieldErrors errors) {
+    if (preds == null) {
+      return;
+    }
+    for (int k = 0; k < preds.size(); k++) {
+      String p = preds.get(k);
+      Matcher m = p == null ? null : RESTRICTION.matcher(p);
+      if (m == null || !m.matches()) {
+        errors.invalid(field + "[" + k + "]", p, "must be <property><operator><value> with operator ==, !=, in or notin");
+        continue;
+      }
+      if (!allowed.contains(m.group(1))) {
+        errors.notSupported(field + "[" + k + "]", m.group(1), allowed);
+      }
+      String op = m.group(2).trim();
+      if ((op.equals("in") || op.equals("notin")) && !m.group(3).matches("^\\(.*\\)$")) {
+        errors.invalid(field + "[" + k + "]", p, "a set after " + op + " is written as (a, b)");
+      }
     }
   }
 
@@ -269,8 +507,6 @@ public final class Admission {
     } else if (s.updateRequests < 0) {
       errors.invalid("spec.updateRequests", s.updateRequests, "must not be negative");
     }
-    i.setStatus(null);
-    addFinalizer(i.getMetadata());
   }
 
   /** One identification style for the class; the plan, when given, in the same style. */
@@ -348,8 +584,11 @@ public final class Admission {
     } else if (!s.externalID.matches("[A-Za-z0-9._~-]{1,255}")) {
       errors.invalid("spec.externalID", s.externalID, "must be 1-255 URL-safe characters (a UUID is recommended)");
     }
-    b.setStatus(null);
-    addFinalizer(b.getMetadata());
+    if (s.rotationRequests == null) {
+      s.rotationRequests = 0L;
+    } else if (s.rotationRequests < 0) {
+      errors.invalid("spec.rotationRequests", s.rotationRequests, "must not be negative");
+    }
   }
 
   private static void parameters(String prefix, JsonNode parameters, List<ParametersFromSource> from,

@@ -13,6 +13,18 @@ public final class Bodies {
 
   private static final ObjectMapper YAML = Json.configure(new ObjectMapper(new YAMLFactory()));
 
+  /** A patch body: JSON of any shape (an object for merge patch, an array for JSON patch). */
+  public static JsonNode parseAny(String body) {
+    if (body == null || body.isBlank()) {
+      throw ApiException.badRequest("the request body is empty; send a patch");
+    }
+    try {
+      return Json.MAPPER.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw ApiException.badRequest("the patch is not valid JSON: " + e.getOriginalMessage());
+    }
+  }
+
   public static JsonNode parse(String body, String contentType) {
     if (body == null || body.isBlank()) {
       throw ApiException.badRequest("the request body is empty; send the object as JSON or YAML");

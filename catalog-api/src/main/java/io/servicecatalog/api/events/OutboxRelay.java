@@ -36,6 +36,9 @@ public class OutboxRelay {
 
   @Inject Vertx vertx;
 
+  @org.eclipse.microprofile.config.inject.ConfigProperty(name = "servicecatalog.watch.history-retention", defaultValue = "PT15M")
+  java.time.Duration historyRetention;
+
   private final AtomicBoolean running = new AtomicBoolean();
   private final AtomicBoolean again = new AtomicBoolean();
 
@@ -51,6 +54,20 @@ public class OutboxRelay {
   @Scheduled(every = "${servicecatalog.outbox.poll-interval}", delayed = "3s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   Uni<Void> tick() {
     return drain().onFailure().invoke(f -> LOG.warn("outbox relay failed; will retry", f))
+        .onFailure().recoverWithNull();
+  }
+
+  /** Published rows older than the watch-history window go; watches older than that get 410. */
+  @Scheduled(every = "1m", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  Uni<Void> prune() {
+    java.time.OffsetDateTime cutoff = java.time.OffsetDateTime.now().minus(historyRetention);
+    return Panache.withTransaction(() -> Panache.getSession().flatMap(s -> s.createNativeQuery(
+                "update catalog_api.watch_horizon set pruned_through = greatest(pruned_through, coalesce("
+                    + "(select max(resource_version) from catalog_api.outbox where published_at < ?1), 0))")
+            .setParameter(1, cutoff).executeUpdate())
+        .flatMap(x -> OutboxEntity.delete("publishedAt is not null and publishedAt < ?1", cutoff)))
+        .replaceWithVoid()
+        .onFailure().invoke(f -> LOG.warn("pruning watch history failed; will retry", f))
         .onFailure().recoverWithNull();
   }
 
@@ -72,10 +89,11 @@ public class OutboxRelay {
           if (!Boolean.TRUE.equals(locked)) {
             return Uni.createFrom().item(0);
           }
-          return OutboxEntity.<OutboxEntity>find("order by id").page(0, BATCH).list()
+          return OutboxEntity.<OutboxEntity>find("publishedAt is null order by id").page(0, BATCH).list()
               .flatMap(rows -> send(rows).replaceWith(rows))
               .flatMap(rows -> rows.isEmpty() ? Uni.createFrom().item(0)
-                  : OutboxEntity.delete("id <= ?1", rows.get(rows.size() - 1).id).map(Long::intValue));
+                  : OutboxEntity.update("publishedAt = ?1 where publishedAt is null and id <= ?2",
+                      java.time.OffsetDateTime.now(), rows.get(rows.size() - 1).id));
         }));
   }
 

@@ -11,7 +11,10 @@ import io.servicecatalog.model.Names;
 import io.servicecatalog.model.ServiceCatalog;
 import io.servicecatalog.model.Times;
 import io.servicecatalog.model.v1beta1.ClusterObjectReference;
-import io.servicecatalog.model.v1beta1.ClusterServiceBroker;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.servicecatalog.model.v1beta1.LocalObjectReference;
+import io.servicecatalog.model.v1beta1.ServiceClass;
+import io.servicecatalog.model.v1beta1.ServicePlan;
 import io.servicecatalog.model.v1beta1.ClusterServiceClass;
 import io.servicecatalog.model.v1beta1.ClusterServicePlan;
 import io.servicecatalog.model.v1beta1.ResourceKind;
@@ -51,29 +54,42 @@ public class CatalogImporter {
 
   public record Summary(int classes, int plans, int written, int removed) {}
 
-  public Uni<Summary> importCatalog(ClusterServiceBroker broker, JsonNode catalog) {
+  /** Where a broker's offerings live: cluster-wide, or in a namespaced broker's namespace. */
+  record Scope(boolean namespaced, String namespace) {
+    ResourceKind classKind() {
+      return namespaced ? ResourceKind.SERVICE_CLASS : ResourceKind.CLUSTER_SERVICE_CLASS;
+    }
+
+    ResourceKind planKind() {
+      return namespaced ? ResourceKind.SERVICE_PLAN : ResourceKind.CLUSTER_SERVICE_PLAN;
+    }
+  }
+
+  public Uni<Summary> importCatalog(CustomResource<?, ?> broker, JsonNode catalog) {
     String brokerName = broker.getMetadata().getName();
-    List<ClusterServiceClass> classes = new ArrayList<>();
-    List<ClusterServicePlan> plans = new ArrayList<>();
+    Scope scope = new Scope(broker instanceof io.servicecatalog.model.v1beta1.ServiceBroker,
+        broker.getMetadata().getNamespace());
+    List<CustomResource<ServiceClassSpec, ServiceClassStatus>> classes = new ArrayList<>();
+    List<CustomResource<ServicePlanSpec, ServicePlanStatus>> plans = new ArrayList<>();
     try {
-      convert(broker, catalog, classes, plans);
+      convert(broker, scope, catalog, classes, plans);
     } catch (InvalidCatalogException e) {
       return Uni.createFrom().failure(e);
     }
-    Uni<List<ResourceEntity>> existingClasses = store.list(ResourceKind.CLUSTER_SERVICE_CLASS, null);
+    Uni<List<ResourceEntity>> existingClasses = store.list(scope.classKind(), scope.namespace());
     Uni<List<ResourceEntity>> existingPlans =
-        store.listOwnedBy(ResourceKind.CLUSTER_SERVICE_PLAN, null, brokerName);
+        store.listOwnedBy(scope.planKind(), scope.namespace(), brokerName);
     return existingClasses.flatMap(ec -> existingPlans.flatMap(ep -> {
       Map<String, ResourceEntity> classByName = new HashMap<>();
       for (ResourceEntity e : ec) {
         classByName.put(e.name, e);
       }
-      for (ClusterServiceClass c : classes) {
+      for (CustomResource<ServiceClassSpec, ServiceClassStatus> c : classes) {
         ResourceEntity clash = classByName.get(c.getMetadata().getName());
         if (clash != null && !brokerName.equals(clash.ownerName)) {
           return Uni.createFrom().<Summary>failure(new InvalidCatalogException(
               "service offering \"" + c.getSpec().externalName + "\" (id " + c.getSpec().externalID
-                  + ") is already offered by ClusterServiceBroker \"" + clash.ownerName + "\""));
+                  + ") is already offered by broker \"" + clash.ownerName + "\""));
         }
       }
       Map<String, ResourceEntity> planByName = new HashMap<>();
@@ -84,23 +100,23 @@ public class CatalogImporter {
       int[] removed = {0};
       List<Uni<Void>> writes = new ArrayList<>();
       Set<String> seenClasses = new HashSet<>();
-      for (ClusterServiceClass c : classes) {
+      for (var c : classes) {
         seenClasses.add(c.getMetadata().getName());
-        writes.add(upsertClass(classByName.get(c.getMetadata().getName()), c, written));
+        writes.add(upsert(scope.classKind(), classByName.get(c.getMetadata().getName()), c, written));
       }
       Set<String> seenPlans = new HashSet<>();
-      for (ClusterServicePlan p : plans) {
+      for (var p : plans) {
         seenPlans.add(p.getMetadata().getName());
-        writes.add(upsertPlan(planByName.get(p.getMetadata().getName()), p, written));
+        writes.add(upsert(scope.planKind(), planByName.get(p.getMetadata().getName()), p, written));
       }
       for (ResourceEntity e : ec) {
         if (brokerName.equals(e.ownerName) && !seenClasses.contains(e.name)) {
-          writes.add(markClassRemoved(e, removed));
+          writes.add(markRemoved(scope.classKind(), e, removed));
         }
       }
       for (ResourceEntity e : ep) {
         if (!seenPlans.contains(e.name)) {
-          writes.add(markPlanRemoved(e, removed));
+          writes.add(markRemoved(scope.planKind(), e, removed));
         }
       }
       // One session: run the writes one after another, never concurrently.
@@ -111,12 +127,14 @@ public class CatalogImporter {
     }));
   }
 
-  private Uni<Void> upsertClass(ResourceEntity existing, ClusterServiceClass desired, int[] written) {
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private Uni<Void> upsert(ResourceKind kind, ResourceEntity existing, CustomResource desired, int[] written) {
+    String owner = ownerOf(desired);
     if (existing == null) {
       written[0]++;
-      return store.create(desired, desired.getSpec().clusterServiceBrokerName).replaceWithVoid();
+      return store.create(desired, owner).replaceWithVoid();
     }
-    ClusterServiceClass current = store.read(existing, ClusterServiceClass.class);
+    CustomResource current = store.read(existing, kind.type());
     if (sameContent(current.getSpec(), desired.getSpec())
         && sameContent(current.getStatus(), desired.getStatus())) {
       return Uni.createFrom().voidItem();
@@ -128,43 +146,36 @@ public class CatalogImporter {
     return store.update(existing, current).replaceWithVoid();
   }
 
-  private Uni<Void> upsertPlan(ResourceEntity existing, ClusterServicePlan desired, int[] written) {
-    if (existing == null) {
-      written[0]++;
-      return store.create(desired, desired.getSpec().clusterServiceBrokerName).replaceWithVoid();
+  private static String ownerOf(CustomResource<?, ?> o) {
+    if (o.getSpec() instanceof ServiceClassSpec cs) {
+      return cs.clusterServiceBrokerName != null ? cs.clusterServiceBrokerName : cs.serviceBrokerName;
     }
-    ClusterServicePlan current = store.read(existing, ClusterServicePlan.class);
-    if (sameContent(current.getSpec(), desired.getSpec())
-        && sameContent(current.getStatus(), desired.getStatus())) {
-      return Uni.createFrom().voidItem();
-    }
-    current.setSpec(desired.getSpec());
-    current.setStatus(desired.getStatus());
-    current.getMetadata().setGeneration(current.getMetadata().getGeneration() + 1);
-    written[0]++;
-    return store.update(existing, current).replaceWithVoid();
+    ServicePlanSpec ps = (ServicePlanSpec) o.getSpec();
+    return ps.clusterServiceBrokerName != null ? ps.clusterServiceBrokerName : ps.serviceBrokerName;
   }
 
-  private Uni<Void> markClassRemoved(ResourceEntity e, int[] removed) {
-    ClusterServiceClass c = store.read(e, ClusterServiceClass.class);
-    if (c.getStatus() != null && Boolean.TRUE.equals(c.getStatus().removedFromBrokerCatalog)) {
-      return Uni.createFrom().voidItem();
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private Uni<Void> markRemoved(ResourceKind kind, ResourceEntity e, int[] removed) {
+    CustomResource o = store.read(e, kind.type());
+    if (kind.isServiceClass()) {
+      ServiceClassStatus st = (ServiceClassStatus) o.getStatus();
+      if (st != null && Boolean.TRUE.equals(st.removedFromBrokerCatalog)) {
+        return Uni.createFrom().voidItem();
+      }
+      ServiceClassStatus next = new ServiceClassStatus();
+      next.removedFromBrokerCatalog = true;
+      o.setStatus(next);
+    } else {
+      ServicePlanStatus st = (ServicePlanStatus) o.getStatus();
+      if (st != null && Boolean.TRUE.equals(st.removedFromBrokerCatalog)) {
+        return Uni.createFrom().voidItem();
+      }
+      ServicePlanStatus next = new ServicePlanStatus();
+      next.removedFromBrokerCatalog = true;
+      o.setStatus(next);
     }
-    c.setStatus(new ServiceClassStatus());
-    c.getStatus().removedFromBrokerCatalog = true;
     removed[0]++;
-    return store.update(e, c).replaceWithVoid();
-  }
-
-  private Uni<Void> markPlanRemoved(ResourceEntity e, int[] removed) {
-    ClusterServicePlan p = store.read(e, ClusterServicePlan.class);
-    if (p.getStatus() != null && Boolean.TRUE.equals(p.getStatus().removedFromBrokerCatalog)) {
-      return Uni.createFrom().voidItem();
-    }
-    p.setStatus(new ServicePlanStatus());
-    p.getStatus().removedFromBrokerCatalog = true;
-    removed[0]++;
-    return store.update(e, p).replaceWithVoid();
+    return store.update(e, o).replaceWithVoid();
   }
 
   private static boolean sameContent(Object a, Object b) {
@@ -172,8 +183,9 @@ public class CatalogImporter {
   }
 
   /** OSB catalog JSON → desired objects; ids are the identity, names derive from them. */
-  static void convert(ClusterServiceBroker broker, JsonNode catalog, List<ClusterServiceClass> classes,
-      List<ClusterServicePlan> plans) {
+  static void convert(CustomResource<?, ?> broker, Scope scope, JsonNode catalog,
+      List<CustomResource<ServiceClassSpec, ServiceClassStatus>> classes,
+      List<CustomResource<ServicePlanSpec, ServicePlanStatus>> plans) {
     JsonNode services = catalog == null ? null : catalog.get("services");
     if (services == null || !services.isArray()) {
       throw new InvalidCatalogException("the catalog has no \"services\" array");
@@ -193,10 +205,15 @@ public class CatalogImporter {
       if (svcPlans == null || !svcPlans.isArray() || svcPlans.isEmpty()) {
         throw new InvalidCatalogException("service offering \"" + name + "\" must have at least one plan");
       }
-      ClusterServiceClass c = new ClusterServiceClass();
+      CustomResource<ServiceClassSpec, ServiceClassStatus> c = scope.namespaced()
+          ? new ServiceClass() : new ClusterServiceClass();
       c.setMetadata(meta(Names.escapedName(id), broker));
       ServiceClassSpec cs = new ServiceClassSpec();
-      cs.clusterServiceBrokerName = brokerName;
+      if (scope.namespaced()) {
+        cs.serviceBrokerName = brokerName;
+      } else {
+        cs.clusterServiceBrokerName = brokerName;
+      }
       cs.externalName = name;
       cs.externalID = id;
       cs.description = text(svc, "description");
@@ -222,10 +239,15 @@ public class CatalogImporter {
         if (!planNames.add(pname)) {
           throw new InvalidCatalogException("plan name \"" + pname + "\" appears twice in \"" + name + "\"");
         }
-        ClusterServicePlan p = new ClusterServicePlan();
+        CustomResource<ServicePlanSpec, ServicePlanStatus> p = scope.namespaced()
+            ? new ServicePlan() : new ClusterServicePlan();
         p.setMetadata(meta(Names.escapedName(pid), broker));
         ServicePlanSpec ps = new ServicePlanSpec();
-        ps.clusterServiceBrokerName = brokerName;
+        if (scope.namespaced()) {
+          ps.serviceBrokerName = brokerName;
+        } else {
+          ps.clusterServiceBrokerName = brokerName;
+        }
         ps.externalName = pname;
         ps.externalID = pid;
         ps.description = text(plan, "description");
@@ -244,7 +266,11 @@ public class CatalogImporter {
           ps.instanceUpdateParameterSchema = nonMissing(schemas.at("/service_instance/update/parameters"));
           ps.serviceBindingCreateParameterSchema = nonMissing(schemas.at("/service_binding/create/parameters"));
         }
-        ps.clusterServiceClassRef = new ClusterObjectReference(c.getMetadata().getName());
+        if (scope.namespaced()) {
+          ps.serviceClassRef = new LocalObjectReference(c.getMetadata().getName());
+        } else {
+          ps.clusterServiceClassRef = new ClusterObjectReference(c.getMetadata().getName());
+        }
         p.setSpec(ps);
         p.setStatus(new ServicePlanStatus());
         p.getStatus().removedFromBrokerCatalog = false;
@@ -253,15 +279,16 @@ public class CatalogImporter {
     }
   }
 
-  private static ObjectMeta meta(String name, ClusterServiceBroker broker) {
+  private static ObjectMeta meta(String name, CustomResource<?, ?> broker) {
     ObjectMeta m = new ObjectMeta();
     m.setName(name);
+    m.setNamespace(broker.getMetadata().getNamespace());
     m.setUid(UUID.randomUUID().toString());
     m.setGeneration(1L);
     m.setCreationTimestamp(Times.now());
     OwnerReference owner = new OwnerReferenceBuilder()
         .withApiVersion(ServiceCatalog.API_VERSION)
-        .withKind("ClusterServiceBroker")
+        .withKind(broker.getKind())
         .withName(broker.getMetadata().getName())
         .withUid(broker.getMetadata().getUid())
         .withController(true)

@@ -22,6 +22,9 @@ import io.servicecatalog.model.v1beta1.ServiceClassStatus;
 import io.servicecatalog.model.v1beta1.ServiceInstance;
 import io.servicecatalog.model.v1beta1.ServiceInstanceStatus;
 import io.servicecatalog.model.v1beta1.ServicePlanStatus;
+import io.servicecatalog.model.v1beta1.ServiceBrokerSpec;
+import io.servicecatalog.model.v1beta1.ServiceClassSpec;
+import io.servicecatalog.model.v1beta1.ServicePlanSpec;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,6 +35,10 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Function;
+import io.servicecatalog.api.admission.Admission;
+import io.servicecatalog.model.v1beta1.LocalObjectReference;
+import io.servicecatalog.model.v1beta1.ServiceInstanceSpec;
+import io.servicecatalog.model.v1beta1.UserInfo;
 
 /**
  * What creating and deleting each kind means beyond storing it: initial status, plan
@@ -40,6 +47,7 @@ import java.util.function.Function;
  */
 @ApplicationScoped
 public class Lifecycle {
+  static final String UPDATE_REQUEST_IN_FLIGHT = "UpdateInstanceRequestInFlight";
 
   @Inject ResourceStore store;
   @Inject PlanResolver resolver;
@@ -52,27 +60,43 @@ public class Lifecycle {
         return Uni.createFrom().failure(ApiException.alreadyExists(kind.plural(), name));
       }
       return switch (kind) {
-        case CLUSTER_SERVICE_BROKER -> createBroker((ClusterServiceBroker) obj);
-        case CLUSTER_SERVICE_CLASS -> {
-          ClusterServiceClass c = (ClusterServiceClass) obj;
+        case CLUSTER_SERVICE_BROKER, SERVICE_BROKER -> createBroker(asBroker(obj));
+        case CLUSTER_SERVICE_CLASS, SERVICE_CLASS -> {
+          CustomResource<ServiceClassSpec, ServiceClassStatus> c = asClass(obj);
           c.setStatus(new ServiceClassStatus());
           c.getStatus().removedFromBrokerCatalog = false;
-          yield created(store.create(c, c.getSpec().clusterServiceBrokerName), c);
+          yield created(store.create(c, kind == ResourceKind.SERVICE_CLASS
+              ? c.getSpec().serviceBrokerName : c.getSpec().clusterServiceBrokerName), c);
         }
-        case CLUSTER_SERVICE_PLAN -> {
-          ClusterServicePlan p = (ClusterServicePlan) obj;
+        case CLUSTER_SERVICE_PLAN, SERVICE_PLAN -> {
+          CustomResource<ServicePlanSpec, ServicePlanStatus> p = asPlan(obj);
           p.setStatus(new ServicePlanStatus());
           p.getStatus().removedFromBrokerCatalog = false;
-          yield created(store.create(p, p.getSpec().clusterServiceBrokerName), p);
+          yield created(store.create(p, kind == ResourceKind.SERVICE_PLAN
+              ? p.getSpec().serviceBrokerName : p.getSpec().clusterServiceBrokerName), p);
         }
         case SERVICE_INSTANCE -> createInstance((ServiceInstance) obj);
         case SERVICE_BINDING -> createBinding((ServiceBinding) obj);
-        default -> Uni.createFrom().failure(notServedYet(kind));
       };
     });
   }
 
-  private Uni<CustomResource<?, ?>> createBroker(ClusterServiceBroker b) {
+  @SuppressWarnings("unchecked")
+  static CustomResource<ServiceBrokerSpec, ServiceBrokerStatus> asBroker(CustomResource<?, ?> o) {
+    return (CustomResource<ServiceBrokerSpec, ServiceBrokerStatus>) o;
+  }
+
+  @SuppressWarnings("unchecked")
+  static CustomResource<ServiceClassSpec, ServiceClassStatus> asClass(CustomResource<?, ?> o) {
+    return (CustomResource<ServiceClassSpec, ServiceClassStatus>) o;
+  }
+
+  @SuppressWarnings("unchecked")
+  static CustomResource<ServicePlanSpec, ServicePlanStatus> asPlan(CustomResource<?, ?> o) {
+    return (CustomResource<ServicePlanSpec, ServicePlanStatus>) o;
+  }
+
+  private Uni<CustomResource<?, ?>> createBroker(CustomResource<ServiceBrokerSpec, ServiceBrokerStatus> b) {
     b.setStatus(new ServiceBrokerStatus());
     b.getStatus().setCondition(ServiceCatalog.CONDITION_READY, ServiceCatalog.FALSE,
         Reasons.FETCHING_CATALOG, "Fetching the catalog from the broker");
@@ -80,7 +104,7 @@ public class Lifecycle {
   }
 
   private Uni<CustomResource<?, ?>> createInstance(ServiceInstance si) {
-    return resolver.resolve(si.getSpec()).flatMap(res -> {
+    return resolver.resolve(si.getSpec(), si.getMetadata().getNamespace()).flatMap(res -> {
       if (res.planMissingInSpec() && !res.resolved()) {
         // The original's webhook refused these; so do we, rather than storing an unusable object.
         return Uni.createFrom().failure(ApiException.invalid("ServiceInstance",
@@ -105,23 +129,36 @@ public class Lifecycle {
   /** Records the resolved class and plan; from here on a provision can be sent. */
   void applyResolution(ServiceInstance si, PlanResolver.Resolution res) {
     ServiceInstanceStatus st = si.getStatus();
-    si.getSpec().clusterServiceClassRef = new ClusterObjectReference(res.serviceClass().getMetadata().getName());
-    si.getSpec().clusterServicePlanRef = new ClusterObjectReference(res.plan().getMetadata().getName());
-    if (res.planMissingInSpec()) {
-      si.getSpec().clusterServicePlanExternalName = res.plan().getSpec().externalName;
+    ServiceInstanceSpec spec = si.getSpec();
+    String planExternalName = res.plan().spec().externalName;
+    PropertiesState props = new PropertiesState();
+    if (res.namespaced()) {
+      spec.serviceClassRef = new LocalObjectReference(res.className());
+      spec.servicePlanRef = new LocalObjectReference(res.planName());
+      if (res.planMissingInSpec()) {
+        spec.servicePlanExternalName = planExternalName;
+      }
+      st.userSpecifiedClassName = "ServiceClass/" + res.serviceClass().spec().externalName;
+      props.servicePlanExternalName = planExternalName;
+      props.servicePlanExternalID = res.plan().spec().externalID;
+    } else {
+      spec.clusterServiceClassRef = new ClusterObjectReference(res.className());
+      spec.clusterServicePlanRef = new ClusterObjectReference(res.planName());
+      if (res.planMissingInSpec()) {
+        spec.clusterServicePlanExternalName = planExternalName;
+      }
+      st.userSpecifiedClassName = "ClusterServiceClass/" + res.serviceClass().spec().externalName;
+      props.clusterServicePlanExternalName = planExternalName;
+      props.clusterServicePlanExternalID = res.plan().spec().externalID;
     }
-    st.userSpecifiedClassName = "ClusterServiceClass/" + res.serviceClass().getSpec().externalName;
-    st.userSpecifiedPlanName = res.plan().getSpec().externalName;
+    st.userSpecifiedPlanName = planExternalName;
     st.currentOperation = ServiceInstanceStatus.OP_PROVISION;
     st.operationStartTime = Times.now();
     // A provision may reach the broker from now on, so deleting must deprovision.
     st.deprovisionStatus = ServiceInstanceStatus.DEPROVISION_REQUIRED;
-    PropertiesState props = new PropertiesState();
-    props.clusterServicePlanExternalName = res.plan().getSpec().externalName;
-    props.clusterServicePlanExternalID = res.plan().getSpec().externalID;
-    props.parameters = si.getSpec().parameters;
-    props.parameterChecksum = checksum(si.getSpec().parameters);
-    props.userInfo = si.getSpec().userInfo;
+    props.parameters = spec.parameters;
+    props.parameterChecksum = checksum(spec.parameters);
+    props.userInfo = spec.userInfo;
     st.inProgressProperties = props;
     st.setCondition(ServiceCatalog.CONDITION_READY, ServiceCatalog.FALSE,
         Reasons.PROVISION_REQUEST_IN_FLIGHT, "Provision request for the instance is being sent to the broker");
@@ -165,6 +202,102 @@ public class Lifecycle {
     });
   }
 
+  // ------------------------------------------------------------------ update
+
+  /**
+   * Replaces an object (PUT, or a PATCH already applied to the current JSON by {@code desired}),
+   * as kube-apiserver would: optimistic concurrency, immutables, generation on spec change, and
+   * the object goes once it is being deleted and its last finalizer is removed.
+   */
+  public Uni<CustomResource<?, ?>> update(ResourceKind kind, String ns, String name,
+      Function<JsonNode, JsonNode> desired, Admission.Target target, UserInfo caller) {
+    return store.findForUpdate(kind, ns, name).flatMap(e -> {
+      if (e == null) {
+        return Uni.createFrom().failure(ApiException.notFound(kind.plural(), name));
+      }
+      CustomResource<?, ?> current = store.read(e, kind.type());
+      JsonNode desiredJson = desired.apply(Json.MAPPER.valueToTree(current));
+      CustomResource<?, ?> next = Admission.admitUpdate(kind, current, desiredJson, target);
+      boolean specChanged = !java.util.Objects.equals(next.getMetadata().getGeneration(),
+          current.getMetadata().getGeneration());
+      Uni<Void> prepared = Uni.createFrom().voidItem();
+      if (specChanged && kind == ResourceKind.SERVICE_INSTANCE) {
+        prepared = instanceSpecChanged((ServiceInstance) current, (ServiceInstance) next, caller);
+      }
+      return prepared.flatMap(x -> {
+        if (next.getMetadata().getDeletionTimestamp() != null
+            && (next.getMetadata().getFinalizers() == null || next.getMetadata().getFinalizers().isEmpty())) {
+          Uni<Void> gone = store.delete(e, next);
+          if (next instanceof ServiceBinding b) {
+            gone = gone.flatMap(y -> afterBindingGone(ns, b.getSpec().instanceRef.name));
+          }
+          return gone.replaceWith(next);
+        }
+        return store.update(e, next).replaceWith(next);
+      });
+    });
+  }
+
+  /**
+   * A new generation of an instance: who asked, a re-resolved plan when it changed (refused when
+   * neither the plan nor its class allows plan changes), and what will be sent. An operation in
+   * flight is not interrupted: the gateway sends this generation once that one has finished.
+   */
+  private Uni<Void> instanceSpecChanged(ServiceInstance current, ServiceInstance next, UserInfo caller) {
+    ServiceInstanceSpec spec = next.getSpec();
+    if (caller != null) {
+      spec.userInfo = caller;
+    }
+    ServiceInstanceStatus st = next.getStatus();
+    Uni<PlanResolver.Resolution> resolution = spec.clusterServicePlanRef != null || spec.servicePlanRef != null
+        ? Uni.createFrom().nullItem() : resolver.resolve(spec, next.getMetadata().getNamespace());
+    return resolution.flatMap(res -> {
+      if (res != null) {
+        if (!res.resolved()) {
+          return Uni.createFrom().failure(ApiException.invalid("ServiceInstance", next.getMetadata().getName(),
+              List.of(cause("FieldValueInvalid", "spec.clusterServicePlanExternalName", res.message()))));
+        }
+        boolean planChanged = current.getSpec().clusterServicePlanRef != null || current.getSpec().servicePlanRef != null;
+        if (planChanged) {
+          return resolver.planUpdatable(current).flatMap(updatable -> {
+            if (!updatable) {
+              return Uni.createFrom().failure(ApiException.invalid("ServiceInstance", next.getMetadata().getName(),
+                  List.of(cause("FieldValueForbidden", "spec.clusterServicePlanExternalName",
+                      "Forbidden: the current plan and its class do not allow plan changes (plan_updateable is false)"))));
+            }
+            setRefs(next, res);
+            return Uni.createFrom().voidItem();
+          });
+        }
+        setRefs(next, res);
+      }
+      return Uni.createFrom().voidItem();
+    }).invoke(() -> {
+      if (st == null || !ServiceInstanceStatus.PROVISIONED.equals(st.provisionStatus)) {
+        return; // the provision will send the newest spec
+      }
+      PropertiesState props = new PropertiesState();
+      props.parameters = spec.parameters;
+      props.parameterChecksum = checksum(spec.parameters);
+      props.userInfo = spec.userInfo;
+      if (st.currentOperation == null) {
+        st.currentOperation = ServiceInstanceStatus.OP_UPDATE;
+        st.operationStartTime = Times.now();
+        st.inProgressProperties = props;
+        st.setCondition(ServiceCatalog.CONDITION_READY, ServiceCatalog.FALSE,
+            UPDATE_REQUEST_IN_FLIGHT, "Update request for the instance is being sent to the broker");
+      }
+    }).replaceWithVoid();
+  }
+
+  private static void setRefs(ServiceInstance si, PlanResolver.Resolution res) {
+    if (res.namespaced()) {
+      si.getSpec().servicePlanRef = new LocalObjectReference(res.planName());
+    } else {
+      si.getSpec().clusterServicePlanRef = new ClusterObjectReference(res.planName());
+    }
+  }
+
   // ---------------------------------------------------------------- deletion
 
   public Uni<CustomResource<?, ?>> delete(ResourceKind kind, String ns, String name) {
@@ -173,27 +306,33 @@ public class Lifecycle {
         return Uni.createFrom().failure(ApiException.notFound(kind.plural(), name));
       }
       return switch (kind) {
-        case CLUSTER_SERVICE_BROKER -> deleteBroker(e);
-        case CLUSTER_SERVICE_CLASS, CLUSTER_SERVICE_PLAN -> {
+        case CLUSTER_SERVICE_BROKER, SERVICE_BROKER -> deleteBroker(kind, e);
+        case CLUSTER_SERVICE_CLASS, CLUSTER_SERVICE_PLAN, SERVICE_CLASS, SERVICE_PLAN -> {
           CustomResource<?, ?> obj = store.read(e, kind.type());
-          yield store.delete(e, obj).replaceWith(obj);
+          if (obj.getMetadata().getDeletionTimestamp() == null) {
+            markDeleting(obj);
+          }
+          yield finalize(e, obj).replaceWith(obj);
         }
         case SERVICE_INSTANCE -> deleteInstance(e);
         case SERVICE_BINDING -> deleteBinding(e);
-        default -> Uni.createFrom().failure(notServedYet(kind));
       };
     });
   }
 
   /** A broker takes its plans and classes with it (the original's finalizer did the same). */
-  private Uni<CustomResource<?, ?>> deleteBroker(ResourceEntity e) {
-    ClusterServiceBroker b = store.read(e, ClusterServiceBroker.class);
+  private Uni<CustomResource<?, ?>> deleteBroker(ResourceKind kind, ResourceEntity e) {
+    CustomResource<?, ?> b = store.read(e, kind.type());
     markDeleting(b);
-    return store.listOwnedBy(ResourceKind.CLUSTER_SERVICE_PLAN, null, e.name)
-        .flatMap(plans -> sequentially(plans, p -> store.delete(p, store.read(p, ClusterServicePlan.class))))
-        .flatMap(x -> store.listOwnedBy(ResourceKind.CLUSTER_SERVICE_CLASS, null, e.name))
-        .flatMap(classes -> sequentially(classes, c -> store.delete(c, store.read(c, ClusterServiceClass.class))))
-        .flatMap(x -> store.delete(e, b))
+    boolean ns = kind == ResourceKind.SERVICE_BROKER;
+    ResourceKind planKind = ns ? ResourceKind.SERVICE_PLAN : ResourceKind.CLUSTER_SERVICE_PLAN;
+    ResourceKind classKind = ns ? ResourceKind.SERVICE_CLASS : ResourceKind.CLUSTER_SERVICE_CLASS;
+    String namespace = ns ? e.namespace : null;
+    return store.listOwnedBy(planKind, namespace, e.name)
+        .flatMap(plans -> sequentially(plans, p -> store.delete(p, store.read(p, planKind.type()))))
+        .flatMap(x -> store.listOwnedBy(classKind, namespace, e.name))
+        .flatMap(classes -> sequentially(classes, c -> store.delete(c, store.read(c, classKind.type()))))
+        .flatMap(x -> finalize(e, b))
         .replaceWith(b);
   }
 
@@ -274,11 +413,6 @@ public class Lifecycle {
       }
       return refreshInstanceDeletion(ie, si);
     });
-  }
-
-  private static ApiException notServedYet(ResourceKind kind) {
-    return ApiException.of(405, "MethodNotAllowed", kind.plural() + " are not served by this version yet",
-        kind.kind(), null, List.of());
   }
 
   private static void markDeleting(CustomResource<?, ?> obj) {

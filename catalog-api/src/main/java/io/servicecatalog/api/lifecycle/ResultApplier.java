@@ -55,7 +55,7 @@ public class ResultApplier {
         return Uni.createFrom().voidItem();
       }
       return switch (ResourceKind.fromKind(e.kind).orElseThrow()) {
-        case CLUSTER_SERVICE_BROKER -> broker(e, r);
+        case CLUSTER_SERVICE_BROKER, SERVICE_BROKER -> broker(e, r);
         case SERVICE_INSTANCE -> instance(e, r);
         case SERVICE_BINDING -> binding(e, r);
         default -> Uni.createFrom().voidItem();
@@ -69,7 +69,7 @@ public class ResultApplier {
     if (r.operation != OperationResult.Operation.FETCH_CATALOG) {
       return Uni.createFrom().voidItem();
     }
-    ClusterServiceBroker b = store.read(e, ClusterServiceBroker.class);
+    var b = Lifecycle.asBroker(store.read(e, ResourceKind.fromKind(e.kind).orElseThrow().type()));
     if (b.getMetadata().getDeletionTimestamp() != null
         || (r.generation != null && r.generation != e.generation)) {
       return Uni.createFrom().voidItem(); // a newer spec will be fetched for
@@ -98,7 +98,8 @@ public class ResultApplier {
     return Uni.createFrom().voidItem();
   }
 
-  private Uni<Void> catalogFailed(ResourceEntity e, ClusterServiceBroker b, String reason, String message) {
+  private Uni<Void> catalogFailed(ResourceEntity e, io.fabric8.kubernetes.client.CustomResource<?, io.servicecatalog.model.v1beta1.ServiceBrokerStatus> b,
+      String reason, String message) {
     var st = b.getStatus();
     boolean changed = st.setCondition(CONDITION_READY, FALSE, reason, message);
     if (st.operationStartTime == null) {
@@ -117,11 +118,12 @@ public class ResultApplier {
   private Uni<Void> resolvePendingInstances() {
     return store.list(ResourceKind.SERVICE_INSTANCE, null).flatMap(rows -> Lifecycle.sequentially(rows, ie -> {
       ServiceInstance si = store.read(ie, ServiceInstance.class);
-      if (si.getSpec().clusterServicePlanRef != null || si.getMetadata().getDeletionTimestamp() != null
+      if (si.getSpec().clusterServicePlanRef != null || si.getSpec().servicePlanRef != null
+          || si.getMetadata().getDeletionTimestamp() != null
           || si.getStatus() == null || si.getStatus().isFailed()) {
         return Uni.createFrom().voidItem();
       }
-      return resolver.resolve(si.getSpec()).flatMap(res -> {
+      return resolver.resolve(si.getSpec(), ie.namespace).flatMap(res -> {
         if (!res.resolved()) {
           boolean changed = si.getStatus().setCondition(CONDITION_READY, FALSE, res.reason(), res.message());
           return changed ? store.update(ie, si).replaceWithVoid() : Uni.createFrom().voidItem();
@@ -181,6 +183,9 @@ public class ResultApplier {
         }
         return store.update(e, si).replaceWithVoid();
       }
+      case UPDATE -> {
+        return update(e, si, r);
+      }
       case DEPROVISION -> {
         if (r.outcome == Outcome.SUCCEEDED) {
           st.deprovisionStatus = ServiceInstanceStatus.DEPROVISION_SUCCEEDED;
@@ -209,6 +214,62 @@ public class ResultApplier {
         return Uni.createFrom().voidItem();
       }
     }
+  }
+
+  /**
+   * An update of one generation finished or progressed. A newer generation that arrived in the
+   * meantime is next: the instance stays in Update until the gateway has sent the newest spec.
+   */
+  private Uni<Void> update(ResourceEntity e, ServiceInstance si, OperationResult r) {
+    ServiceInstanceStatus st = si.getStatus();
+    if (si.getMetadata().getDeletionTimestamp() != null || (r.generation != null && st.observedGeneration != null
+        && r.generation <= st.observedGeneration)) {
+      return Uni.createFrom().voidItem(); // deleting, or an older generation than already applied
+    }
+    if (r.outcome == Outcome.IN_PROGRESS) {
+      st.currentOperation = ServiceInstanceStatus.OP_UPDATE;
+      st.asyncOpInProgress = Boolean.TRUE.equals(r.asyncOpInProgress);
+      st.lastOperation = r.lastOperation;
+      st.setCondition(CONDITION_READY, FALSE, reasonOr(r, "UpdatingInstance"),
+          r.message == null ? "The instance is being updated" : r.message);
+      return store.update(e, si).replaceWithVoid();
+    }
+    boolean newest = r.generation == null || r.generation >= e.generation;
+    if (r.outcome == Outcome.SUCCEEDED) {
+      if (newest) {
+        st.externalProperties = st.inProgressProperties == null ? st.externalProperties : st.inProgressProperties;
+      }
+      if (r.dashboardURL != null) {
+        st.dashboardURL = r.dashboardURL;
+      }
+      st.removeCondition(CONDITION_FAILED);
+    } else if (r.outcome == Outcome.FAILED && !Boolean.TRUE.equals(r.terminal)) {
+      st.setCondition(CONDITION_READY, FALSE, reasonOr(r, "UpdateInstanceCallFailed"),
+          r.message == null ? "The update call failed and will be retried" : r.message);
+      return store.update(e, si).replaceWithVoid();
+    }
+    endOperation(st, r.generation);
+    if (r.outcome == Outcome.FAILED) {
+      // The broker refused this generation; the instance it has is still the previous one.
+      st.setCondition(CONDITION_FAILED, TRUE, reasonOr(r, "UpdateInstanceCallFailed"), r.message);
+      st.inProgressProperties = null;
+    }
+    if (newest) {
+      st.setCondition(CONDITION_READY, TRUE, r.outcome == Outcome.SUCCEEDED ? "InstanceUpdatedSuccessfully"
+          : "InstanceUpdateFailed", r.outcome == Outcome.SUCCEEDED ? "The instance was updated successfully"
+          : "The update failed; the instance keeps its previous plan and parameters");
+    } else {
+      var props = new io.servicecatalog.model.v1beta1.PropertiesState();
+      props.parameters = si.getSpec().parameters;
+      props.parameterChecksum = Lifecycle.checksum(si.getSpec().parameters);
+      props.userInfo = si.getSpec().userInfo;
+      st.inProgressProperties = props;
+      st.currentOperation = ServiceInstanceStatus.OP_UPDATE;
+      st.operationStartTime = Times.now();
+      st.setCondition(CONDITION_READY, FALSE, Lifecycle.UPDATE_REQUEST_IN_FLIGHT,
+          "Update request for generation " + e.generation + " is being sent to the broker");
+    }
+    return store.update(e, si).replaceWithVoid();
   }
 
   /** Bindings that waited for their instance to become Ready get their event again. */

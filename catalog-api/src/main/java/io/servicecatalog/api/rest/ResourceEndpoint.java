@@ -20,7 +20,19 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.QueryParam;
+import io.servicecatalog.api.query.Cursor;
+import io.servicecatalog.api.query.Lister;
+import io.servicecatalog.api.query.Selector;
+import io.servicecatalog.api.query.Tables;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import io.servicecatalog.model.v1beta1.ServiceBinding;
+import io.servicecatalog.model.v1beta1.ServiceInstance;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -44,6 +56,7 @@ public class ResourceEndpoint {
   @Inject ResourceStore store;
   @Inject Lifecycle lifecycle;
   @Inject OutboxRelay relay;
+  @Inject Lister lister;
 
   @GET
   @Operation(summary = "API discovery: the kinds served in servicecatalog.k8s.io/v1beta1")
@@ -56,7 +69,13 @@ public class ResourceEndpoint {
       r.put("name", k.plural()).put("singularName", k.kind().toLowerCase()).put("namespaced", k.namespaced())
           .put("kind", k.kind());
       ArrayNode verbs = r.putArray("verbs");
-      List.of("create", "delete", "get", "list").forEach(verbs::add);
+      List.of("create", "delete", "get", "list", "patch", "update", "watch").forEach(verbs::add);
+      r.putArray("categories").add("servicecatalog");
+      ObjectNode status = resources.addObject();
+      status.put("name", k.plural() + "/status").put("singularName", "").put("namespaced", k.namespaced())
+          .put("kind", k.kind());
+      ArrayNode statusVerbs = status.putArray("verbs");
+      List.of("get", "patch", "update").forEach(statusVerbs::add);
     }
     return list;
   }
@@ -66,25 +85,68 @@ public class ResourceEndpoint {
   @GET
   @Path("{plural}")
   @Operation(summary = "List cluster-scoped objects, or namespaced ones across all namespaces")
-  public Uni<ObjectNode> listAll(@PathParam("plural") String plural) {
-    ResourceKind kind = kind(plural);
-    return Panache.withSession(() -> store.list(kind, null)).map(rows -> list(kind, rows));
+  public Uni<ObjectNode> listAll(@PathParam("plural") String plural, @BeanParam ListParams params) {
+    return list(kind(plural), null, params);
   }
 
   @GET
   @Path("{plural}/{name}")
   @Operation(summary = "Read a cluster-scoped object")
-  public Uni<Response> getCluster(@PathParam("plural") String plural, @PathParam("name") String name) {
-    return get(clusterKind(plural), null, name);
+  public Uni<Response> getCluster(@PathParam("plural") String plural, @PathParam("name") String name,
+      @HeaderParam("Accept") String accept) {
+    return get(clusterKind(plural), null, name, accept);
   }
 
   @POST
   @Path("{plural}")
   @Consumes({MediaType.APPLICATION_JSON, YAML, "application/x-yaml", MediaType.TEXT_PLAIN, MediaType.WILDCARD})
   @Operation(summary = "Create a cluster-scoped object (JSON or YAML)")
-  public Uni<Response> createCluster(@PathParam("plural") String plural,
-      @HeaderParam("Content-Type") String contentType, String body) {
-    return create(clusterKind(plural), null, contentType, body);
+  public Uni<Response> createCluster(@PathParam("plural") String plural, @Context HttpHeaders headers,
+      String body) {
+    return create(clusterKind(plural), null, headers, body);
+  }
+
+  @PUT
+  @Path("{plural}/{name}")
+  @Consumes({MediaType.APPLICATION_JSON, YAML, "application/x-yaml", MediaType.WILDCARD})
+  @Operation(summary = "Replace a cluster-scoped object (metadata.resourceVersion must be current)")
+  public Uni<Response> replaceCluster(@PathParam("plural") String plural, @PathParam("name") String name,
+      @Context HttpHeaders headers, String body) {
+    return replace(clusterKind(plural), null, name, headers, body, Admission.Target.MAIN);
+  }
+
+  @PATCH
+  @Path("{plural}/{name}")
+  @Consumes(MediaType.WILDCARD)
+  @Operation(summary = "Patch a cluster-scoped object (merge patch or JSON patch)")
+  public Uni<Response> patchCluster(@PathParam("plural") String plural, @PathParam("name") String name,
+      @Context HttpHeaders headers, String body) {
+    return patch(clusterKind(plural), null, name, headers, body, Admission.Target.MAIN);
+  }
+
+  @GET
+  @Path("{plural}/{name}/status")
+  @Operation(summary = "Read a cluster-scoped object's status subresource")
+  public Uni<Response> getClusterStatus(@PathParam("plural") String plural, @PathParam("name") String name) {
+    return get(clusterKind(plural), null, name, null);
+  }
+
+  @PUT
+  @Path("{plural}/{name}/status")
+  @Consumes({MediaType.APPLICATION_JSON, YAML, "application/x-yaml", MediaType.WILDCARD})
+  @Operation(summary = "Replace a cluster-scoped object's status")
+  public Uni<Response> replaceClusterStatus(@PathParam("plural") String plural, @PathParam("name") String name,
+      @Context HttpHeaders headers, String body) {
+    return replace(clusterKind(plural), null, name, headers, body, Admission.Target.STATUS);
+  }
+
+  @PATCH
+  @Path("{plural}/{name}/status")
+  @Consumes(MediaType.WILDCARD)
+  @Operation(summary = "Patch a cluster-scoped object's status")
+  public Uni<Response> patchClusterStatus(@PathParam("plural") String plural, @PathParam("name") String name,
+      @Context HttpHeaders headers, String body) {
+    return patch(clusterKind(plural), null, name, headers, body, Admission.Target.STATUS);
   }
 
   @DELETE
@@ -100,17 +162,16 @@ public class ResourceEndpoint {
   @Path("namespaces/{namespace}/{plural}")
   @Operation(summary = "List namespaced objects in one namespace")
   public Uni<ObjectNode> listNamespaced(@PathParam("namespace") String namespace,
-      @PathParam("plural") String plural) {
-    ResourceKind kind = namespacedKind(plural, namespace);
-    return Panache.withSession(() -> store.list(kind, namespace)).map(rows -> list(kind, rows));
+      @PathParam("plural") String plural, @BeanParam ListParams params) {
+    return list(namespacedKind(plural, namespace), namespace, params);
   }
 
   @GET
   @Path("namespaces/{namespace}/{plural}/{name}")
   @Operation(summary = "Read a namespaced object")
   public Uni<Response> getNamespaced(@PathParam("namespace") String namespace,
-      @PathParam("plural") String plural, @PathParam("name") String name) {
-    return get(namespacedKind(plural, namespace), namespace, name);
+      @PathParam("plural") String plural, @PathParam("name") String name, @HeaderParam("Accept") String accept) {
+    return get(namespacedKind(plural, namespace), namespace, name, accept);
   }
 
   @POST
@@ -118,8 +179,56 @@ public class ResourceEndpoint {
   @Consumes({MediaType.APPLICATION_JSON, YAML, "application/x-yaml", MediaType.TEXT_PLAIN, MediaType.WILDCARD})
   @Operation(summary = "Create a namespaced object (JSON or YAML)")
   public Uni<Response> createNamespaced(@PathParam("namespace") String namespace,
-      @PathParam("plural") String plural, @HeaderParam("Content-Type") String contentType, String body) {
-    return create(namespacedKind(plural, namespace), namespace, contentType, body);
+      @PathParam("plural") String plural, @Context HttpHeaders headers, String body) {
+    return create(namespacedKind(plural, namespace), namespace, headers, body);
+  }
+
+  @PUT
+  @Path("namespaces/{namespace}/{plural}/{name}")
+  @Consumes({MediaType.APPLICATION_JSON, YAML, "application/x-yaml", MediaType.WILDCARD})
+  @Operation(summary = "Replace a namespaced object (metadata.resourceVersion must be current)")
+  public Uni<Response> replaceNamespaced(@PathParam("namespace") String namespace,
+      @PathParam("plural") String plural, @PathParam("name") String name, @Context HttpHeaders headers,
+      String body) {
+    return replace(namespacedKind(plural, namespace), namespace, name, headers, body, Admission.Target.MAIN);
+  }
+
+  @PATCH
+  @Path("namespaces/{namespace}/{plural}/{name}")
+  @Consumes(MediaType.WILDCARD)
+  @Operation(summary = "Patch a namespaced object (merge patch or JSON patch)")
+  public Uni<Response> patchNamespaced(@PathParam("namespace") String namespace,
+      @PathParam("plural") String plural, @PathParam("name") String name, @Context HttpHeaders headers,
+      String body) {
+    return patch(namespacedKind(plural, namespace), namespace, name, headers, body, Admission.Target.MAIN);
+  }
+
+  @GET
+  @Path("namespaces/{namespace}/{plural}/{name}/status")
+  @Operation(summary = "Read a namespaced object's status subresource")
+  public Uni<Response> getNamespacedStatus(@PathParam("namespace") String namespace,
+      @PathParam("plural") String plural, @PathParam("name") String name) {
+    return get(namespacedKind(plural, namespace), namespace, name, null);
+  }
+
+  @PUT
+  @Path("namespaces/{namespace}/{plural}/{name}/status")
+  @Consumes({MediaType.APPLICATION_JSON, YAML, "application/x-yaml", MediaType.WILDCARD})
+  @Operation(summary = "Replace a namespaced object's status")
+  public Uni<Response> replaceNamespacedStatus(@PathParam("namespace") String namespace,
+      @PathParam("plural") String plural, @PathParam("name") String name, @Context HttpHeaders headers,
+      String body) {
+    return replace(namespacedKind(plural, namespace), namespace, name, headers, body, Admission.Target.STATUS);
+  }
+
+  @PATCH
+  @Path("namespaces/{namespace}/{plural}/{name}/status")
+  @Consumes(MediaType.WILDCARD)
+  @Operation(summary = "Patch a namespaced object's status")
+  public Uni<Response> patchNamespacedStatus(@PathParam("namespace") String namespace,
+      @PathParam("plural") String plural, @PathParam("name") String name, @Context HttpHeaders headers,
+      String body) {
+    return patch(namespacedKind(plural, namespace), namespace, name, headers, body, Admission.Target.STATUS);
   }
 
   @DELETE
@@ -132,21 +241,66 @@ public class ResourceEndpoint {
 
   // ------------------------------------------------------------ behaviour
 
-  private Uni<Response> get(ResourceKind kind, String namespace, String name) {
+  private Uni<Response> get(ResourceKind kind, String namespace, String name, String accept) {
     return Panache.withSession(() -> store.find(kind, namespace, name)).map(e -> {
       if (e == null) {
         throw ApiException.notFound(kind.plural(), name);
+      }
+      if (Tables.wanted(accept)) {
+        return Response.ok(Tables.table(kind, List.of(raw(e)), null, null)).build();
       }
       return Response.ok(raw(e)).build();
     });
   }
 
-  private Uni<Response> create(ResourceKind kind, String namespace, String contentType, String body) {
-    JsonNode node = Bodies.parse(body, contentType);
+  /** Query parameters of a list, as kubectl and client-go send them. */
+  public static class ListParams {
+    @QueryParam("labelSelector") public String labelSelector;
+    @QueryParam("fieldSelector") public String fieldSelector;
+    @QueryParam("limit") public Integer limit;
+    @QueryParam("continue") public String continueToken;
+    @HeaderParam("Accept") public String accept;
+  }
+
+  private Uni<ObjectNode> list(ResourceKind kind, String namespace, ListParams p) {
+    Selector selector = Selector.parse(p.labelSelector, p.fieldSelector);
+    return lister.list(kind, namespace, selector, p.limit, Cursor.decode(p.continueToken))
+        .map(page -> Tables.wanted(p.accept)
+            ? Tables.table(kind, page.items(), page.resourceVersion(), page.continueToken())
+            : Lister.toList(kind, page));
+  }
+
+  private Uni<Response> create(ResourceKind kind, String namespace, HttpHeaders headers, String body) {
+    JsonNode node = Bodies.parse(body, headers.getHeaderString(HttpHeaders.CONTENT_TYPE));
     CustomResource<?, ?> obj = Admission.admitCreate(kind, namespace, node);
+    // Like the original's admission webhook: the identity is the caller's, not what was sent.
+    if (obj instanceof ServiceInstance si) {
+      si.getSpec().userInfo = Callers.of(headers);
+    } else if (obj instanceof ServiceBinding sb) {
+      sb.getSpec().userInfo = Callers.of(headers);
+    }
     return Panache.withTransaction(() -> lifecycle.create(kind, obj))
         .invoke(relay::kick)
         .map(created -> Response.status(Response.Status.CREATED).entity(created).build());
+  }
+
+  private Uni<Response> replace(ResourceKind kind, String namespace, String name, HttpHeaders headers,
+      String body, Admission.Target target) {
+    JsonNode node = Bodies.parse(body, headers.getHeaderString(HttpHeaders.CONTENT_TYPE));
+    return Panache.withTransaction(() -> lifecycle.update(kind, namespace, name, current -> node, target,
+            Callers.of(headers)))
+        .invoke(relay::kick)
+        .map(obj -> Response.ok(obj).build());
+  }
+
+  private Uni<Response> patch(ResourceKind kind, String namespace, String name, HttpHeaders headers,
+      String body, Admission.Target target) {
+    String type = headers.getHeaderString(HttpHeaders.CONTENT_TYPE);
+    JsonNode patch = Bodies.parseAny(body);
+    return Panache.withTransaction(() -> lifecycle.update(kind, namespace, name,
+            current -> Patches.apply(type, current, patch), target, Callers.of(headers)))
+        .invoke(relay::kick)
+        .map(obj -> Response.ok(obj).build());
   }
 
   private Uni<Response> delete(ResourceKind kind, String namespace, String name) {
@@ -181,16 +335,6 @@ public class ResourceEndpoint {
       throw ApiException.badRequest("invalid namespace \"" + namespace + "\": " + problem);
     }
     return k;
-  }
-
-  private static ObjectNode list(ResourceKind kind, List<ResourceEntity> rows) {
-    ObjectNode list = Json.MAPPER.createObjectNode();
-    list.put("apiVersion", ServiceCatalog.API_VERSION).put("kind", kind.kind() + "List");
-    long rv = rows.stream().mapToLong(r -> r.resourceVersion).max().orElse(0);
-    list.putObject("metadata").put("resourceVersion", Long.toString(rv));
-    ArrayNode items = list.putArray("items");
-    rows.forEach(r -> items.add(raw(r)));
-    return list;
   }
 
   private static JsonNode raw(ResourceEntity e) {

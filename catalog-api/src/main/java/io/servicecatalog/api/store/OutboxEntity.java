@@ -24,6 +24,19 @@ public class OutboxEntity extends PanacheEntityBase {
 
   public String payload;
 
+  /** The change's resourceVersion: watches resume from it. */
+  @Column(name = "resource_version")
+  public Long resourceVersion;
+
+  public String kind;
+
+  /** Empty for cluster-scoped kinds. */
+  public String namespace;
+
+  /** Null until Kafka acknowledged the record; kept a while afterwards as watch history. */
+  @Column(name = "published_at")
+  public OffsetDateTime publishedAt;
+
   @Column(name = "created_at", insertable = false, updatable = false)
   public OffsetDateTime createdAt;
 }

@@ -50,6 +50,27 @@ public class ResourceStore {
         "kind = ?1 and namespace = ?2 order by name", kind.kind(), ns(namespace));
   }
 
+  /** One page in (namespace, name) order after the cursor; namespace null means all. */
+  public Uni<List<ResourceEntity>> listAfter(ResourceKind kind, String namespace, String afterNamespace,
+      String afterName, int max) {
+    if (namespace == null) {
+      return ResourceEntity.<ResourceEntity>find(
+              "kind = ?1 and (namespace > ?2 or (namespace = ?2 and name > ?3)) order by namespace, name",
+              kind.kind(), afterNamespace, afterName)
+          .page(0, max).list();
+    }
+    return ResourceEntity.<ResourceEntity>find(
+            "kind = ?1 and namespace = ?2 and name > ?3 order by name", kind.kind(), ns(namespace), afterName)
+        .page(0, max).list();
+  }
+
+  /** The newest resourceVersion handed out: a list is consistent up to it. */
+  public Uni<Long> currentResourceVersion() {
+    return Panache.getSession().flatMap(s -> s.createNativeQuery(
+            "select case when is_called then last_value else 0 end from catalog_api.resource_version_seq", Long.class)
+        .getSingleResult());
+  }
+
   public Uni<List<ResourceEntity>> listOwnedBy(ResourceKind kind, String namespace, String owner) {
     return ResourceEntity.list(
         "kind = ?1 and namespace = ?2 and ownerName = ?3 order by name",
@@ -142,6 +163,9 @@ public class ResourceStore {
       row.topic = Topics.RESOURCES;
       row.messageKey = e.uid.toString();
       row.payload = Json.MAPPER.writeValueAsString(event);
+      row.resourceVersion = e.resourceVersion;
+      row.kind = e.kind;
+      row.namespace = e.namespace;
       return row.persist().replaceWithVoid();
     } catch (JsonProcessingException ex) {
       return Uni.createFrom().failure(ex);
