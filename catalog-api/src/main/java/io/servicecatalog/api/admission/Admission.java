@@ -430,7 +430,7 @@ public final class Admission {
   }
 
   private static final Pattern RESTRICTION = Pattern.compile(
-      "^\\s*([A-Za-z][A-Za-z0-9.]*)\\s*(==|!=|=|\\s+in\\s+|\\s+notin\\s+)\\s*(.+?)\\s*$");
+      "^\\s*([A-Za-z][A-Za-z0-9.]*)\\s*(==|!=|=|\\s+in\\s+|\\s+notin\\s+)\\s*([^=!\\s].*?)\\s*$");
   private static final List<String> CLASS_PROPERTIES = List.of("name", "spec.externalName", "spec.externalID");
   private static final List<String> PLAN_PROPERTIES = List.of("name", "spec.externalName", "spec.externalID",
       "spec.clusterServiceClass.name", "spec.serviceClass.name", "spec.free");

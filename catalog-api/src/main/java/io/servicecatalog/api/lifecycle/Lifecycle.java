@@ -249,16 +249,19 @@ public class Lifecycle {
       spec.userInfo = caller;
     }
     ServiceInstanceStatus st = next.getStatus();
-    Uni<PlanResolver.Resolution> resolution = spec.clusterServicePlanRef != null || spec.servicePlanRef != null
-        ? Uni.createFrom().nullItem() : resolver.resolve(spec, next.getMetadata().getNamespace());
+    // Only a plan change of a resolved instance needs resolving now; an instance that never
+    // resolved keeps waiting for its catalog, whatever else changed.
+    boolean wasResolved = current.getSpec().clusterServicePlanRef != null || current.getSpec().servicePlanRef != null;
+    boolean planCleared = spec.clusterServicePlanRef == null && spec.servicePlanRef == null;
+    Uni<PlanResolver.Resolution> resolution = wasResolved && planCleared
+        ? resolver.resolve(spec, next.getMetadata().getNamespace()) : Uni.createFrom().nullItem();
     return resolution.flatMap(res -> {
       if (res != null) {
         if (!res.resolved()) {
           return Uni.createFrom().failure(ApiException.invalid("ServiceInstance", next.getMetadata().getName(),
               List.of(cause("FieldValueInvalid", "spec.clusterServicePlanExternalName", res.message()))));
         }
-        boolean planChanged = current.getSpec().clusterServicePlanRef != null || current.getSpec().servicePlanRef != null;
-        if (planChanged) {
+        if (wasResolved) {
           return resolver.planUpdatable(current).flatMap(updatable -> {
             if (!updatable) {
               return Uni.createFrom().failure(ApiException.invalid("ServiceInstance", next.getMetadata().getName(),
