@@ -58,6 +58,10 @@ public class ErrorMappers {
     if (root instanceof ApiException api) {
       return respond(api.status());
     }
+    if (root instanceof IllegalArgumentException iae && iae.getMessage() != null
+        && iae.getMessage().startsWith("Failed to parse media type")) {
+      return respond(ApiException.badRequest(iae.getMessage()).status());
+    }
     LOG.error("request failed", e);
     return respond(internal().status());
   }

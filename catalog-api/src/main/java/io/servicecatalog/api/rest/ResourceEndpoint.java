@@ -71,6 +71,13 @@ public class ResourceEndpoint {
       ArrayNode verbs = r.putArray("verbs");
       List.of("create", "delete", "get", "list", "patch", "update", "watch").forEach(verbs::add);
       r.putArray("categories").add("servicecatalog");
+      var shortNames = k.type().getAnnotation(io.fabric8.kubernetes.model.annotation.ShortNames.class);
+      if (shortNames != null) {
+        ArrayNode sn = r.putArray("shortNames");
+        for (String n : shortNames.value()) {
+          sn.add(n);
+        }
+      }
       ObjectNode status = resources.addObject();
       status.put("name", k.plural() + "/status").put("singularName", "").put("namespaced", k.namespaced())
           .put("kind", k.kind());

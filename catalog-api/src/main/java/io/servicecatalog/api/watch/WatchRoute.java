@@ -86,7 +86,9 @@ public class WatchRoute {
     String since = ctx.request().getParam("resourceVersion");
     long timeout = parseLong(ctx.request().getParam("timeoutSeconds"), defaultTimeoutSeconds);
     boolean bookmarks = "true".equals(ctx.request().getParam("allowWatchBookmarks"));
-    new Watch(ctx, kind, namespace, selector, bookmarks, timeout).start(since);
+    Watch w = new Watch(ctx, kind, namespace, selector, bookmarks, timeout);
+    w.asTable = io.servicecatalog.api.query.Tables.wanted(ctx.request().getHeader("Accept"));
+    w.start(since);
   }
 
   /** One open watch: its cursor, what it has already sent, and its timers. */
@@ -107,6 +109,8 @@ public class WatchRoute {
     long endTimer = -1;
     boolean polling;
     boolean closed;
+    /** kubectl get --watch asks for each object as a one-row Table. */
+    boolean asTable;
 
     Watch(RoutingContext ctx, ResourceKind kind, String namespace, Selector selector, boolean bookmarks,
         long timeoutSeconds) {
@@ -233,7 +237,8 @@ public class WatchRoute {
       }
       ObjectNode e = Json.MAPPER.createObjectNode();
       e.put("type", type);
-      e.set("object", object);
+      e.set("object", asTable && !"BOOKMARK".equals(type) && !"ERROR".equals(type)
+          ? io.servicecatalog.api.query.Tables.table(kind, List.of(object), null, null) : object);
       resp.write(e.toString() + "\n");
     }
 
