@@ -171,8 +171,9 @@ public class Lifecycle {
       b.setStatus(st);
       st.asyncOpInProgress = false;
       st.orphanMitigationInProgress = false;
-      // Unbinding a binding the broker never made is harmless (410); forgetting one is not.
-      st.unbindStatus = ServiceBindingStatus.UNBIND_REQUIRED;
+      // Required from the moment a bind may be sent (the instance is Ready): unbinding one the
+      // broker never made is harmless (410), forgetting one is not.
+      st.unbindStatus = ServiceBindingStatus.UNBIND_NOT_REQUIRED;
       if (ie == null) {
         st.setCondition(ServiceCatalog.CONDITION_READY, ServiceCatalog.FALSE, "ReferencesNonexistentInstance",
             "References a non-existent ServiceInstance \"" + ns + "/" + b.getSpec().instanceRef.name + "\"");
@@ -183,6 +184,7 @@ public class Lifecycle {
               "ServiceInstance \"" + si.getMetadata().getName() + "\" is being deleted"));
         }
         if (si.getStatus() != null && si.getStatus().isReady()) {
+          st.unbindStatus = ServiceBindingStatus.UNBIND_REQUIRED;
           st.currentOperation = ServiceBindingStatus.OP_BIND;
           st.operationStartTime = Times.now();
           st.setCondition(ServiceCatalog.CONDITION_READY, ServiceCatalog.FALSE,

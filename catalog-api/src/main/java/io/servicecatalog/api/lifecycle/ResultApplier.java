@@ -281,6 +281,7 @@ public class ResultApplier {
               || b.getStatus().isFailed()) {
             return Uni.createFrom().voidItem();
           }
+          b.getStatus().unbindStatus = ServiceBindingStatus.UNBIND_REQUIRED;
           b.getStatus().currentOperation = ServiceBindingStatus.OP_BIND;
           b.getStatus().operationStartTime = Times.now();
           b.getStatus().setCondition(CONDITION_READY, FALSE, Reasons.BINDING_REQUEST_IN_FLIGHT,
@@ -301,6 +302,7 @@ public class ResultApplier {
           return Uni.createFrom().voidItem();
         }
         if (r.outcome == Outcome.IN_PROGRESS) {
+          st.unbindStatus = ServiceBindingStatus.UNBIND_REQUIRED;
           st.currentOperation = ServiceBindingStatus.OP_BIND;
           st.asyncOpInProgress = Boolean.TRUE.equals(r.asyncOpInProgress);
           st.lastOperation = r.lastOperation;
