@@ -80,6 +80,12 @@ public final class Admission {
     meta.setSelfLink(null);
 
     validateSpec(kind, obj, errors);
+    ServiceInstanceSpec refsCheck = obj instanceof ServiceInstance si ? si.getSpec() : null;
+    if (refsCheck != null && (refsCheck.clusterServiceClassRef != null || refsCheck.clusterServicePlanRef != null
+        || refsCheck.serviceClassRef != null || refsCheck.servicePlanRef != null)) {
+      errors.forbidden("spec.clusterServiceClassRef",
+          "resolved references are set by the catalog and must be empty on create");
+    }
     if (kind == ResourceKind.SERVICE_INSTANCE || kind == ResourceKind.SERVICE_BINDING
         || kind.isBroker()) {
       // The catalog lets go of these only after the broker has (deprovision, unbind).
@@ -490,11 +496,6 @@ public final class Admission {
       planStyle(errors, "serviceClass", "servicePlan",
           new String[] {s.serviceClassExternalName, s.serviceClassExternalID, s.serviceClassName},
           new String[] {s.servicePlanExternalName, s.servicePlanExternalID, s.servicePlanName});
-    }
-    if (s.clusterServiceClassRef != null || s.clusterServicePlanRef != null
-        || s.serviceClassRef != null || s.servicePlanRef != null) {
-      errors.forbidden("spec.clusterServiceClassRef",
-          "resolved references are set by the catalog and must be empty on create");
     }
     parameters("spec", s.parameters, s.parametersFrom, errors);
     if (s.externalID == null || s.externalID.isEmpty()) {
