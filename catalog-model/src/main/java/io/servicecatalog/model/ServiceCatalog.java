@@ -57,5 +57,32 @@ public final class ServiceCatalog {
     public static final String UNBOUND_SUCCESSFULLY = "UnboundSuccessfully";
     public static final String UNBIND_CALL_FAILED = "UnbindCallFailed";
     public static final String SECRET_DELETED = "CredentialsSecretDeleted";
+    /** credential-injector: INJECT_SECRET SUCCEEDED after restoring a Secret deleted or edited by hand. */
+    public static final String SECRET_REPAIRED = "SecretRepaired";
+    /** credential-injector: INJECT_SECRET SUCCEEDED that replaced the Secret's credentials with new ones. */
+    public static final String CREDENTIALS_ROTATED = "CredentialsRotated";
+
+    // broker-gateway, OSB 2.17 obligations (update, parameters, error codes, rotation, drift)
+    public static final String UPDATE_INSTANCE_REQUEST_IN_FLIGHT = "UpdateInstanceRequestInFlight";
+    public static final String UPDATING_INSTANCE = "UpdatingInstance";
+    public static final String INSTANCE_UPDATED_SUCCESSFULLY = "InstanceUpdatedSuccessfully";
+    public static final String UPDATE_INSTANCE_CALL_FAILED = "UpdateInstanceCallFailed";
+    public static final String ERROR_PLAN_NOT_UPDATABLE = "ErrorPlanNotUpdatable";
+    public static final String ERROR_WITH_PARAMETERS = "ErrorWithParameters";
+    public static final String ERROR_INVALID_PARAMETERS = "ErrorInvalidParameters";
+    public static final String MAINTENANCE_INFO_CONFLICT = "MaintenanceInfoConflict";
+    public static final String REQUIRES_APP = "RequiresApp";
+    public static final String ORPHAN_MITIGATION_FAILED = "OrphanMitigationFailed";
+    public static final String BINDING_ORPHAN_MITIGATION = "ServiceBindingNeedsOrphanMitigation";
+    public static final String ROTATION_REQUEST_IN_FLIGHT = "BindingRotationRequestInFlight";
+    public static final String ROTATING_BINDING = "RotatingBinding";
+    public static final String BINDING_ROTATED = "BindingRotated";
+    public static final String BINDING_ROTATION_FAILED = "BindingRotationFailed";
+    public static final String ERROR_BINDING_NOT_ROTATABLE = "ErrorBindingNotRotatable";
+    public static final String PREDECESSOR_UNBOUND = "PredecessorBindingUnbound";
+    public static final String PREDECESSOR_UNBIND_FAILED = "PredecessorUnbindCallFailed";
+    public static final String IN_SYNC_WITH_BROKER = "InSyncWithBroker";
+    public static final String DRIFT_DETECTED = "DriftDetected";
+    public static final String ERROR_FETCHING_INSTANCE = "ErrorFetchingInstance";
   }
 }

@@ -22,7 +22,13 @@ public class OperationResult {
     BIND,
     UNBIND,
     INJECT_SECRET,
-    DELETE_SECRET
+    DELETE_SECRET,
+    /** broker-gateway: a successor OSB binding (predecessor_binding_id) replaced the credentials. */
+    ROTATE_BINDING,
+    /** broker-gateway: the predecessor OSB binding of a rotation was unbound after its grace period. */
+    UNBIND_PREDECESSOR,
+    /** broker-gateway: GET of the instance at the broker (instances_retrievable), compared with the catalog. */
+    FETCH_INSTANCE
   }
 
   public enum Outcome {
@@ -62,6 +68,38 @@ public class OperationResult {
   public JsonNode catalog;
   /** INJECT_SECRET / DELETE_SECRET: the Secret written or removed. */
   public String secretName;
+
+  /**
+   * UPDATE / DEPROVISION failures: the broker's {@code instance_usable} (absent: the broker said
+   * nothing, the spec's default is true).
+   */
+  public Boolean instanceUsable;
+  /** UPDATE failures: the broker's {@code update_repeatable}; false means the same update is never retried. */
+  public Boolean updateRepeatable;
+  /** PROVISION / UPDATE SUCCEEDED: the OSB plan id the instance is on at the broker now. */
+  public String planExternalID;
+  /** PROVISION / UPDATE SUCCEEDED: the {@code maintenance_info.version} the broker accepted, if any. */
+  public String maintenanceInfoVersion;
+  /** BIND / ROTATE_BINDING SUCCEEDED: the OSB binding id whose credentials are the current ones. */
+  public String bindingId;
+  /** ROTATE_BINDING, UNBIND_PREDECESSOR: the OSB binding id that was replaced. */
+  public String predecessorBindingId;
+  /** BIND / ROTATE_BINDING SUCCEEDED: the broker's binding metadata {@code expires_at} (RFC 3339). */
+  public String expiresAt;
+  /** BIND / ROTATE_BINDING SUCCEEDED: the broker's binding metadata {@code renew_before} (RFC 3339). */
+  public String renewBefore;
+  /** ROTATE_BINDING SUCCEEDED: when the credentials were replaced (RFC 3339). */
+  public String lastRotationTime;
+  /** BIND / ROTATE_BINDING SUCCEEDED: when the next automatic rotation is due (RFC 3339); absent: none. */
+  public String nextRotationTime;
+  /** ROTATE_BINDING: the {@code spec.rotationRequests} value answered by this rotation (every request up to it). */
+  public Long rotationRequests;
+  /**
+   * FETCH_INSTANCE SUCCEEDED: where the broker's instance differs from the catalog, any of {@code
+   * instance} (the broker answered 404), {@code plan}, {@code parameters}, {@code dashboardURL},
+   * {@code maintenanceInfo}; empty when in sync. Names only, never values.
+   */
+  public java.util.List<String> drift;
 
   public static OperationResult about(
       String source, String kind, String namespace, String name, String uid, Long generation) {

@@ -2,6 +2,7 @@ package io.servicecatalog.model.v1beta1;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.servicecatalog.model.ServiceCatalog;
 import io.servicecatalog.model.Times;
@@ -12,12 +13,19 @@ import java.util.Objects;
 /** Status fields every catalog kind with conditions shares, and the Kubernetes condition rules. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public abstract class ConditionedStatus {
+  @JsonPropertyDescription(
+      "Latest observations: Ready, Failed and, for instances, OrphanMitigation; each True, False "
+      + "or Unknown with a reason and a message.")
   public List<Condition> conditions = new ArrayList<>();
   /** Last generation this status describes. */
+  @JsonPropertyDescription("The metadata.generation this status describes.")
   public Long observedGeneration;
   /** The original's name for observedGeneration, kept for its tooling. */
+  @JsonPropertyDescription("The original's name for observedGeneration, kept for its tooling.")
   public Long reconciledGeneration;
   /** Summary for printer columns: Ready, Failed, or the Ready condition's reason. */
+  @JsonPropertyDescription(
+      "Summary shown by kubectl get: Ready, Failed, or the reason the object is not ready.")
   public String lastConditionState;
 
   public Condition condition(String type) {

@@ -1,14 +1,41 @@
 package io.servicecatalog.model.v1beta1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
+import io.fabric8.crd.generator.annotation.Annotations;
 import io.fabric8.kubernetes.api.model.Namespaced;
-import io.fabric8.kubernetes.model.annotation.Group;
-import io.fabric8.kubernetes.model.annotation.Plural;
-import io.fabric8.kubernetes.model.annotation.Version;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Singular;
+import io.fabric8.kubernetes.model.annotation.Version;
 import io.servicecatalog.model.ServiceCatalog;
 
 /** An OSB service offering of a namespaced ServiceBroker, usable in that namespace only. */
 @Group(ServiceCatalog.GROUP)
 @Version(ServiceCatalog.VERSION)
+@Kind("ServiceClass")
 @Plural("serviceclasses")
-public class ServiceClass extends CustomResource<ServiceClassSpec, ServiceClassStatus> implements Namespaced {}
+@Singular("serviceclass")
+@ShortNames({"scl"})
+@Categories(ClusterServiceBroker.CATEGORY)
+@Annotations(ClusterServiceBroker.API_APPROVAL)
+@JsonClassDescription(
+    "An OSB service offering of a namespaced ServiceBroker, usable in that namespace only.")
+@AdditionalPrinterColumn(
+    name = "External-Name",
+    jsonPath = ".spec.externalName",
+    type = Type.STRING,
+    getDescription = "The offering's name at the broker")
+@AdditionalPrinterColumn(
+    name = "Broker",
+    jsonPath = ".spec.serviceBrokerName",
+    type = Type.STRING,
+    getDescription = "The ServiceBroker offering it")
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
+public class ServiceClass extends CustomResource<ServiceClassSpec, ServiceClassStatus>
+    implements Namespaced {}
