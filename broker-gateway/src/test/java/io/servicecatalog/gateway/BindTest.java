@@ -45,13 +45,6 @@ class BindTest extends GatewayTestBase {
   @ConfigProperty(name = "servicecatalog.credentials.key")
   String key;
 
-  private ServiceInstance readyInstance() {
-    ServiceInstance i = Fixtures.markProvisioned(
-        Fixtures.instance("db-" + suffix(), serviceClass.getMetadata().getName(), plan.getMetadata().getName()));
-    catalogApi.put(i);
-    return i;
-  }
-
   private static String path(ServiceInstance i, ServiceBinding b) {
     return "/v2/service_instances/" + i.getSpec().externalID + "/service_bindings/" + b.getSpec().externalID;
   }

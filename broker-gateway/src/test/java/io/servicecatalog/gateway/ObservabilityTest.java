@@ -43,7 +43,7 @@ class ObservabilityTest extends GatewayTestBase {
 
     given().when().get("/q/metrics").then().statusCode(200)
         .body(containsString("servicecatalog_osb_request_count_total{broker=\"" + brokerResource.getMetadata().getName()
-            + "\",method=\"ProvisionInstance\",status=\"2xx\"}"))
+            + "\",method=\"PUT\",operation=\"ProvisionInstance\",status=\"2xx\"}"))
         .body(containsString("servicecatalog_osb_request_duration_seconds"))
         .body(containsString("servicecatalog_operations_polling"));
     given().when().get("/api/v1/operations/" + uid).then().statusCode(200)

@@ -40,12 +40,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(FakesTestResource.class)
 class ProvisionTest extends GatewayTestBase {
 
-  private ServiceInstance newInstance() {
-    ServiceInstance i = Fixtures.instance("db-" + suffix(), serviceClass.getMetadata().getName(), plan.getMetadata().getName());
-    catalogApi.put(i);
-    return i;
-  }
-
   private static String uid(ServiceInstance i) {
     return i.getMetadata().getUid();
   }
@@ -259,9 +253,9 @@ class ProvisionTest extends GatewayTestBase {
   }
 
   @Test
-  void deprovisionWaitsForAProvisionStillBeingPolled() {
+  void deleteDuringAnAsyncProvisionIsSentAtOnceAndEndsThePolling() {
     ServiceInstance i = newInstance();
-    broker.behave(i.getSpec().externalID, Behaviour.async(4, null));
+    broker.behave(i.getSpec().externalID, Behaviour.async(1000, null));
     TestTopics.send(Fixtures.event(ResourceEvent.Type.ADDED, i));
     eventually().until(() -> !broker.exactly("GET", path(i) + "/last_operation").isEmpty());
 
@@ -272,11 +266,29 @@ class ProvisionTest extends GatewayTestBase {
     TestTopics.send(Fixtures.modified(deleting));
 
     eventually().until(() -> has(uid(i), Operation.DEPROVISION, Outcome.SUCCEEDED));
-    List<Recorded> polls = broker.exactly("GET", path(i) + "/last_operation");
-    Recorded delete = broker.exactly("DELETE", path(i)).get(0);
-    assertEquals(5, polls.size());
-    assertTrue(delete.at().isAfter(polls.get(polls.size() - 1).at()), "the DELETE comes after the provision finished");
-    assertTrue(has(uid(i), Operation.PROVISION, Outcome.SUCCEEDED));
+    int pollsAtDelete = broker.exactly("GET", path(i) + "/last_operation").size();
+    sleep(1500);
+    assertEquals(pollsAtDelete, broker.exactly("GET", path(i) + "/last_operation").size(),
+        "the provision is no longer polled once the broker accepted the delete");
+    assertEquals(1, broker.exactly("DELETE", path(i)).size());
+    assertFalse(has(uid(i), Operation.PROVISION, Outcome.SUCCEEDED));
+  }
+
+  @Test
+  void aDeleteTheBrokerRefusesWithConcurrencyErrorWaitsAndIsRetriedWithoutOrphanMitigation() {
+    ServiceInstance i = newInstance();
+    broker.behave(i.getSpec().externalID, Behaviour.async(3, null));
+    broker.program(i.getSpec().externalID, "DELETE", "", FakeBroker.Reply.of(422, "{\"error\":\"ConcurrencyError\"}"));
+    TestTopics.send(Fixtures.event(ResourceEvent.Type.ADDED, i));
+    eventually().until(() -> !broker.exactly("GET", path(i) + "/last_operation").isEmpty());
+    ServiceInstance deleting = Fixtures.markDeleting(i);
+    deleting.getStatus().deprovisionStatus = "Required";
+    catalogApi.put(deleting);
+    TestTopics.send(Fixtures.modified(deleting));
+
+    eventually().until(() -> has(uid(i), Operation.DEPROVISION, Outcome.SUCCEEDED));
+    assertEquals(2, broker.exactly("DELETE", path(i)).size(), "refused once (ConcurrencyError), then accepted");
+    assertTrue(TestTopics.results(uid(i)).stream().noneMatch(r -> Boolean.TRUE.equals(r.orphanMitigationInProgress)));
   }
 
   @Test

@@ -1,38 +1,61 @@
 package io.servicecatalog.gateway.catalogapi;
 
-import io.servicecatalog.model.v1beta1.ClusterServiceBroker;
-import io.servicecatalog.model.v1beta1.ClusterServiceClass;
-import io.servicecatalog.model.v1beta1.ClusterServicePlan;
+import io.fabric8.kubernetes.client.CustomResource;
 import io.servicecatalog.model.v1beta1.ServiceBinding;
+import io.servicecatalog.model.v1beta1.ServiceBrokerSpec;
+import io.servicecatalog.model.v1beta1.ServiceBrokerStatus;
+import io.servicecatalog.model.v1beta1.ServiceClassSpec;
+import io.servicecatalog.model.v1beta1.ServiceClassStatus;
 import io.servicecatalog.model.v1beta1.ServiceInstance;
+import io.servicecatalog.model.v1beta1.ServicePlanSpec;
+import io.servicecatalog.model.v1beta1.ServicePlanStatus;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.WebApplicationException;
+import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
  * Reads of current resource state from catalog-api; "not found" is a null item, any other
- * failure (catalog-api down, 5xx) fails the Uni so the caller retries later.
+ * failure (catalog-api down, 5xx) fails the Uni so the caller retries later. Brokers, classes
+ * and plans come in both scopes: a null namespace means the cluster-scoped kind.
  */
 @ApplicationScoped
 public class CatalogApi {
+
   private final CatalogApiClient client;
 
   public CatalogApi(@RestClient CatalogApiClient client) {
     this.client = client;
   }
 
-  public Uni<ClusterServiceBroker> broker(String name) {
-    return name == null ? nothing() : orNull(client.broker(name));
+  /** The broker of that scope: cluster-scoped when {@code namespace} is null. */
+  public Uni<CustomResource<ServiceBrokerSpec, ServiceBrokerStatus>> broker(String namespace, String name) {
+    if (name == null) {
+      return nothing();
+    }
+    return namespace == null
+        ? orNull(client.broker(name)).map(b -> b)
+        : orNull(client.namespacedBroker(namespace, name)).map(b -> b);
   }
 
-  public Uni<ClusterServiceClass> serviceClass(String name) {
-    return name == null ? nothing() : orNull(client.serviceClass(name));
+  public Uni<CustomResource<ServiceClassSpec, ServiceClassStatus>> serviceClass(String namespace, String name) {
+    if (name == null) {
+      return nothing();
+    }
+    return namespace == null
+        ? orNull(client.serviceClass(name)).map(c -> c)
+        : orNull(client.namespacedServiceClass(namespace, name)).map(c -> c);
   }
 
-  public Uni<ClusterServicePlan> plan(String name) {
-    return name == null ? nothing() : orNull(client.plan(name));
+  public Uni<CustomResource<ServicePlanSpec, ServicePlanStatus>> plan(String namespace, String name) {
+    if (name == null) {
+      return nothing();
+    }
+    return namespace == null
+        ? orNull(client.plan(name)).map(p -> p)
+        : orNull(client.namespacedPlan(namespace, name)).map(p -> p);
   }
 
   public Uni<ServiceInstance> instance(String namespace, String name) {
@@ -43,8 +66,19 @@ public class CatalogApi {
     return name == null ? nothing() : orNull(client.binding(namespace, name));
   }
 
-  public Uni<List<ClusterServiceBroker>> brokers() {
-    return client.brokers().map(l -> l.items);
+  /** Brokers of both scopes (a catalog-api without namespaced brokers yields the cluster ones). */
+  public Uni<List<CustomResource<ServiceBrokerSpec, ServiceBrokerStatus>>> brokers() {
+    Uni<List<CustomResource<ServiceBrokerSpec, ServiceBrokerStatus>>> cluster =
+        client.brokers().map(l -> new ArrayList<>(l.items));
+    Uni<List<CustomResource<ServiceBrokerSpec, ServiceBrokerStatus>>> namespaced =
+        client.namespacedBrokers()
+            .map(l -> (List<CustomResource<ServiceBrokerSpec, ServiceBrokerStatus>>) new ArrayList<CustomResource<ServiceBrokerSpec, ServiceBrokerStatus>>(l.items))
+            .onFailure(CatalogApi::notServed).recoverWithItem(List.of());
+    return Uni.combine().all().unis(cluster, namespaced).asTuple().map(t -> {
+      List<CustomResource<ServiceBrokerSpec, ServiceBrokerStatus>> all = new ArrayList<>(t.getItem1());
+      all.addAll(t.getItem2());
+      return all;
+    });
   }
 
   public Uni<List<ServiceInstance>> instances() {
@@ -67,5 +101,12 @@ public class CatalogApi {
     return t instanceof WebApplicationException w
         && w.getResponse() != null
         && w.getResponse().getStatus() == 404;
+  }
+
+  /** 404 or 400/405 from an older catalog-api that does not serve the kind yet. */
+  private static boolean notServed(Throwable t) {
+    return t instanceof WebApplicationException w
+        && w.getResponse() != null
+        && (w.getResponse().getStatus() == 404 || w.getResponse().getStatus() == 400 || w.getResponse().getStatus() == 405);
   }
 }

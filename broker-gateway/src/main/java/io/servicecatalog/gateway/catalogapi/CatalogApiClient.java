@@ -4,7 +4,10 @@ import io.servicecatalog.model.v1beta1.ClusterServiceBroker;
 import io.servicecatalog.model.v1beta1.ClusterServiceClass;
 import io.servicecatalog.model.v1beta1.ClusterServicePlan;
 import io.servicecatalog.model.v1beta1.ServiceBinding;
+import io.servicecatalog.model.v1beta1.ServiceBroker;
+import io.servicecatalog.model.v1beta1.ServiceClass;
 import io.servicecatalog.model.v1beta1.ServiceInstance;
+import io.servicecatalog.model.v1beta1.ServicePlan;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -32,6 +35,18 @@ public interface CatalogApiClient {
   Uni<ClusterServicePlan> plan(@PathParam("name") String name);
 
   @GET
+  @Path("/namespaces/{namespace}/servicebrokers/{name}")
+  Uni<ServiceBroker> namespacedBroker(@PathParam("namespace") String namespace, @PathParam("name") String name);
+
+  @GET
+  @Path("/namespaces/{namespace}/serviceclasses/{name}")
+  Uni<ServiceClass> namespacedServiceClass(@PathParam("namespace") String namespace, @PathParam("name") String name);
+
+  @GET
+  @Path("/namespaces/{namespace}/serviceplans/{name}")
+  Uni<ServicePlan> namespacedPlan(@PathParam("namespace") String namespace, @PathParam("name") String name);
+
+  @GET
   @Path("/namespaces/{namespace}/serviceinstances/{name}")
   Uni<ServiceInstance> instance(@PathParam("namespace") String namespace, @PathParam("name") String name);
 
@@ -42,6 +57,10 @@ public interface CatalogApiClient {
   @GET
   @Path("/clusterservicebrokers")
   Uni<ResourceList<ClusterServiceBroker>> brokers();
+
+  @GET
+  @Path("/servicebrokers")
+  Uni<ResourceList<ServiceBroker>> namespacedBrokers();
 
   @GET
   @Path("/serviceinstances")

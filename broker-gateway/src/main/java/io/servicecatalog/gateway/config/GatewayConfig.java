@@ -22,6 +22,10 @@ public interface GatewayConfig {
 
   Worker worker();
 
+  Rotation rotation();
+
+  Drift drift();
+
   /** How often every broker, instance and binding is listed from catalog-api and re-decided. */
   @WithDefault("5m")
   Duration resyncInterval();
@@ -59,6 +63,49 @@ public interface GatewayConfig {
     /** Connection establishment timeout (a connect failure is retried without orphan mitigation). */
     @WithDefault("10s")
     Duration connectTimeout();
+
+    /**
+     * Requests on the wire to one broker at once; more wait in a queue, so one slow broker
+     * cannot take every worker slot from the others.
+     */
+    @WithDefault("16")
+    int maxConcurrentRequestsPerBroker();
+
+    /**
+     * How long a broker's auth Secret, once read, is used without reading it again. A 401 from
+     * the broker drops it at once, so a rotated password is picked up on the next attempt.
+     */
+    @WithDefault("10s")
+    Duration authCacheTtl();
+  }
+
+  interface Rotation {
+    /** How long the predecessor of a rotated binding stays valid before it is unbound. */
+    @WithDefault("1h")
+    Duration gracePeriod();
+
+    /**
+     * Automatic rotation of a binding whose broker gave {@code expires_at} but no {@code
+     * renew_before}: this long before it expires.
+     */
+    @WithDefault("1h")
+    Duration beforeExpiry();
+
+    /**
+     * Automatic rotations of one binding are never closer together than this, whatever the
+     * broker's renew_before says (a renew_before in the past would otherwise rotate in a loop).
+     */
+    @WithDefault("5m")
+    Duration minimumInterval();
+  }
+
+  interface Drift {
+    /**
+     * How often each provisioned instance of an {@code instances_retrievable} class is fetched
+     * from its broker and compared with the catalog; 0 turns the check off.
+     */
+    @WithDefault("1h")
+    Duration interval();
   }
 
   interface Polling {
@@ -97,8 +144,11 @@ public interface GatewayConfig {
     @WithDefault("15s")
     Duration leaseDuration();
 
-    /** Operations executed at the same time by this process. */
-    @WithDefault("16")
+    /**
+     * Operations executed at the same time by this process (steps wait on I/O, not threads;
+     * the per-broker limit keeps one broker from holding all of them).
+     */
+    @WithDefault("64")
     int maxConcurrency();
 
     /**

@@ -12,7 +12,8 @@ public record BindRequest(
     @JsonProperty("app_guid") String appGuid,
     @JsonProperty("bind_resource") BindResource bindResource,
     @JsonProperty("parameters") JsonNode parameters,
-    @JsonProperty("context") KubernetesContext context) {
+    @JsonProperty("context") KubernetesContext context,
+    @JsonProperty("predecessor_binding_id") String predecessorBindingId) {
 
   @Override
   public String toString() {

@@ -21,6 +21,31 @@ public record BindResponse(
     @JsonProperty("endpoints") JsonNode endpoints,
     @JsonProperty("operation") String operation) {
 
+  /** metadata.expires_at, if the broker gave a readable one. */
+  public java.time.Instant expiresAt() {
+    return time("expires_at");
+  }
+
+  /** metadata.renew_before, if the broker gave a readable one. */
+  public java.time.Instant renewBefore() {
+    return time("renew_before");
+  }
+
+  private java.time.Instant time(String field) {
+    if (metadata == null || !metadata.path(field).isTextual()) {
+      return null;
+    }
+    try {
+      return java.time.OffsetDateTime.parse(metadata.get(field).asText()).toInstant();
+    } catch (java.time.format.DateTimeParseException e) {
+      try {
+        return java.time.Instant.parse(metadata.get(field).asText());
+      } catch (java.time.format.DateTimeParseException e2) {
+        return null;
+      }
+    }
+  }
+
   @Override
   public String toString() {
     return "BindResponse[credentialKeys="

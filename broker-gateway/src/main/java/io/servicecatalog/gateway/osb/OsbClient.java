@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.servicecatalog.gateway.config.GatewayConfig;
+import io.servicecatalog.gateway.events.AuditPublisher;
 import io.servicecatalog.model.Json;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,12 +24,15 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
@@ -40,7 +44,17 @@ import org.jboss.logging.Logger;
  * Sends OSB requests with the JDK HTTP client (broker URLs are dynamic, so a typed REST client
  * does not fit). Every request carries the API version, a request identity, authentication and
  * the originating identity when there is one; each call is logged (method, path, status,
- * duration, request identity; never bodies) and counted.
+ * duration, request identity; never bodies), counted and timed by broker, operation and status
+ * class, and recorded as an audit event.
+ *
+ * <ul>
+ *   <li><b>Version negotiation.</b> {@code X-Broker-API-Version: 2.17}; a 412 answer makes the
+ *       same request go again with the next older version, down to 2.11, and the first version
+ *       the broker accepts is remembered for that broker (catalog fetches start from 2.17 again).
+ *   <li><b>Per-broker bulkhead.</b> At most {@code servicecatalog.osb.max-concurrent-requests-per-broker}
+ *       requests are on the wire to one broker; more wait in a queue (without a thread), so one
+ *       slow broker cannot take every worker slot from the others.
+ * </ul>
  */
 @ApplicationScoped
 public class OsbClient {
@@ -48,21 +62,68 @@ public class OsbClient {
 
   private final GatewayConfig config;
   private final MeterRegistry registry;
+  private final AuditPublisher audit;
   private final Map<TlsKey, HttpClient> clients = new ConcurrentHashMap<>();
+  private final Map<String, String> versions = new ConcurrentHashMap<>();
+  private final Map<String, Bulkhead> bulkheads = new ConcurrentHashMap<>();
 
-  public OsbClient(GatewayConfig config, MeterRegistry registry) {
+  public OsbClient(GatewayConfig config, MeterRegistry registry, AuditPublisher audit) {
     this.config = config;
     this.registry = registry;
+    this.audit = audit;
+  }
+
+  /** The API version last accepted by a broker (2.17 until a 412 said otherwise). */
+  public String apiVersion(String brokerKey) {
+    return versions.getOrDefault(brokerKey, OsbHeaders.VERSION);
+  }
+
+  /** Requests to the broker on the wire or waiting for the bulkhead now. */
+  public int inFlight(String brokerKey) {
+    Bulkhead b = bulkheads.get(brokerKey);
+    return b == null ? 0 : b.load();
   }
 
   public Uni<OsbResponse> send(BrokerEndpoint broker, OsbRequest request) {
+    String first = request.renegotiate() ? OsbHeaders.VERSION : apiVersion(broker.key());
+    return exchange(broker, request, first);
+  }
+
+  /** One request with one API version; on 412 the next older version is tried. */
+  private Uni<OsbResponse> exchange(BrokerEndpoint broker, OsbRequest request, String version) {
+    return bulkhead(broker.key())
+        .run(() -> once(broker, request, version))
+        .flatMap(response -> {
+          if (response.status() == 412) {
+            String older = olderThan(version);
+            if (older != null) {
+              LOG.infof("Broker %s refused API version %s (412); trying %s [%s]", broker.name(), version, older,
+                  request.subject());
+              return exchange(broker, request, older);
+            }
+            return Uni.createFrom().item(response);
+          }
+          String before = versions.put(broker.key(), version);
+          if (before != null && !before.equals(version) || before == null && !OsbHeaders.VERSION.equals(version)) {
+            LOG.infof("Broker %s: speaking OSB API %s from now on", broker.name(), version);
+          }
+          return Uni.createFrom().item(response);
+        });
+  }
+
+  private static String olderThan(String version) {
+    int i = OsbHeaders.FALLBACK_VERSIONS.indexOf(version);
+    return i < 0 || i + 1 >= OsbHeaders.FALLBACK_VERSIONS.size() ? null : OsbHeaders.FALLBACK_VERSIONS.get(i + 1);
+  }
+
+  private Uni<OsbResponse> once(BrokerEndpoint broker, OsbRequest request, String version) {
     return Uni.createFrom()
         .deferred(
             () -> {
               HttpRequest httpRequest;
               HttpClient client;
               try {
-                httpRequest = build(broker, request);
+                httpRequest = build(broker, request, version);
                 client = clientFor(broker);
               } catch (RuntimeException | JsonProcessingException | GeneralSecurityException e) {
                 return Uni.createFrom()
@@ -84,25 +145,29 @@ public class OsbClient {
                         if (failure != null) {
                           OsbTransportException e = transportFailure(broker, request, failure);
                           record(broker, request, "client-error", millis);
+                          auditCall(broker, request, version, null, e.timeout() ? "timeout" : "transport-error", millis);
                           LOG.warnf(
-                              "OSB %s %s -> %s (%d ms) broker=%s request-identity=%s [%s]",
+                              "OSB %s %s -> %s (%d ms) broker=%s api=%s request-identity=%s [%s]",
                               request.method(),
                               request.pathAndQuery(),
                               e.timeout() ? "timeout" : "transport error",
                               millis,
                               broker.name(),
+                              version,
                               request.requestIdentity(),
                               request.subject());
                           return Uni.createFrom().failure(e);
                         }
                         record(broker, request, statusClass(response.statusCode()), millis);
+                        auditCall(broker, request, version, response.statusCode(), null, millis);
                         LOG.infof(
-                            "OSB %s %s -> %d (%d ms) broker=%s request-identity=%s [%s]",
+                            "OSB %s %s -> %d (%d ms) broker=%s api=%s request-identity=%s [%s]",
                             request.method(),
                             request.pathAndQuery(),
                             response.statusCode(),
                             millis,
                             broker.name(),
+                            version,
                             request.requestIdentity(),
                             request.subject());
                         return Uni.createFrom()
@@ -112,20 +177,24 @@ public class OsbClient {
                                     response.body(),
                                     response.headers().firstValue(OsbHeaders.RETRY_AFTER).orElse(null),
                                     request.requestIdentity(),
-                                    millis));
+                                    millis,
+                                    version));
                       });
             });
   }
 
-  private HttpRequest build(BrokerEndpoint broker, OsbRequest request) throws JsonProcessingException {
+  private HttpRequest build(BrokerEndpoint broker, OsbRequest request, String version) throws JsonProcessingException {
     String base = Objects.requireNonNull(broker.url(), "broker has no url");
     while (base.endsWith("/")) {
       base = base.substring(0, base.length() - 1);
     }
+    Duration timeout = broker.requestTimeout() != null && !broker.requestTimeout().isZero() && !broker.requestTimeout().isNegative()
+        ? broker.requestTimeout()
+        : config.osb().requestTimeout();
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(base + request.pathAndQuery()))
-            .timeout(config.osb().requestTimeout())
-            .header(OsbHeaders.API_VERSION, OsbHeaders.VERSION)
+            .timeout(timeout)
+            .header(OsbHeaders.API_VERSION, version)
             .header(OsbHeaders.REQUEST_IDENTITY, request.requestIdentity())
             .header(OsbHeaders.ACCEPT, OsbHeaders.APPLICATION_JSON);
     if (broker.authorization() != null) {
@@ -147,9 +216,10 @@ public class OsbClient {
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     boolean connectFailure = cause instanceof HttpConnectTimeoutException || cause instanceof ConnectException;
     boolean timeout = !connectFailure && cause instanceof HttpTimeoutException;
+    Duration limit = broker.requestTimeout() != null ? broker.requestTimeout() : config.osb().requestTimeout();
     String what =
         timeout
-            ? "no answer within " + config.osb().requestTimeout().toSeconds() + "s"
+            ? "no answer within " + limit.toSeconds() + "s"
             : (connectFailure ? "cannot connect" : "transport error") + " (" + cause.getClass().getSimpleName() + ")";
     return new OsbTransportException(
         "broker " + broker.name() + ": " + request.method() + " " + pathOnly(request.pathAndQuery()) + ": " + what,
@@ -158,30 +228,116 @@ public class OsbClient {
         cause);
   }
 
-  private static String pathOnly(String pathAndQuery) {
+  static String pathOnly(String pathAndQuery) {
     int q = pathAndQuery.indexOf('?');
     return q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
   }
 
   private void record(BrokerEndpoint broker, OsbRequest request, String status, long millis) {
     Counter.builder("servicecatalog.osb.request.count")
-        .description("OSB requests sent to brokers, by broker, call and status class")
+        .description("OSB requests sent to brokers, by broker, OSB operation, HTTP method and status class")
         .tag("broker", broker.name())
-        .tag("method", request.action())
+        .tag("operation", request.action())
+        .tag("method", request.method())
         .tag("status", status)
         .register(registry)
         .increment();
     Timer.builder("servicecatalog.osb.request.duration")
-        .description("Duration of OSB requests")
+        .description("Duration of OSB requests, by broker, OSB operation, HTTP method and status class")
         .tag("broker", broker.name())
-        .tag("method", request.action())
+        .tag("operation", request.action())
+        .tag("method", request.method())
         .tag("status", status)
         .register(registry)
         .record(Duration.ofMillis(millis));
   }
 
+  private void auditCall(BrokerEndpoint broker, OsbRequest request, String version, Integer status, String error, long millis) {
+    try {
+      audit.osbCall(new AuditPublisher.OsbCall(broker.name(), broker.key(), request.action(), request.method(),
+          pathOnly(request.pathAndQuery()), request.requestIdentity(), status, error, millis, version,
+          request.resourceUid(), request.subject()));
+    } catch (RuntimeException e) {
+      LOG.debugf("audit of an OSB call failed: %s", e.toString());
+    }
+  }
+
   static String statusClass(int status) {
     return status / 100 + "xx";
+  }
+
+  // --- per-broker bulkhead ------------------------------------------------------------------
+
+  private Bulkhead bulkhead(String key) {
+    return bulkheads.computeIfAbsent(key == null ? "" : key, k -> new Bulkhead(Math.max(1, config.osb().maxConcurrentRequestsPerBroker())));
+  }
+
+  /** At most {@code limit} requests at once; the rest queue (no thread is held while waiting). */
+  static final class Bulkhead {
+    private final int limit;
+    private int running;
+    private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
+
+    Bulkhead(int limit) {
+      this.limit = limit;
+    }
+
+    synchronized int load() {
+      return running + waiting.size();
+    }
+
+    <T> Uni<T> run(Supplier<Uni<T>> work) {
+      return Uni.createFrom().emitter(em -> {
+        AtomicBoolean released = new AtomicBoolean();
+        AtomicBoolean started = new AtomicBoolean();
+        io.smallrye.mutiny.subscription.Cancellable[] inner = new io.smallrye.mutiny.subscription.Cancellable[1];
+        Runnable start = () -> {
+          started.set(true);
+          inner[0] = work.get()
+              .onTermination().invoke(() -> {
+                if (released.compareAndSet(false, true)) {
+                  release();
+                }
+              })
+              .subscribe().with(em::complete, em::fail);
+        };
+        em.onTermination(() -> {
+          boolean wasWaiting;
+          synchronized (this) {
+            wasWaiting = waiting.remove(start);
+          }
+          if (!wasWaiting && started.get() && inner[0] != null) {
+            inner[0].cancel();
+          }
+        });
+        boolean now;
+        synchronized (this) {
+          if (running < limit) {
+            running++;
+            now = true;
+          } else {
+            waiting.add(start);
+            now = false;
+          }
+        }
+        if (now) {
+          start.run();
+        }
+      });
+    }
+
+    private void release() {
+      Runnable next;
+      synchronized (this) {
+        next = waiting.poll();
+        if (next == null) {
+          running--;
+        }
+      }
+      if (next != null) {
+        next.run(); // the slot passes on
+      }
+    }
   }
 
   // --- TLS ----------------------------------------------------------------------------------

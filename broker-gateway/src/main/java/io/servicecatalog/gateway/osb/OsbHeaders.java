@@ -14,6 +14,12 @@ public final class OsbHeaders {
 
   /** The OSB API version this platform speaks. */
   public static final String VERSION = "2.17";
+  /**
+   * Versions tried, newest first, when a broker answers 412 Precondition Failed (it does not
+   * support the version sent): the first one it accepts is remembered for that broker.
+   */
+  public static final java.util.List<String> FALLBACK_VERSIONS =
+      java.util.List.of("2.17", "2.16", "2.15", "2.14", "2.13", "2.12", "2.11");
   /** {@code context.platform} and the originating-identity platform value. */
   public static final String PLATFORM_KUBERNETES = "kubernetes";
   public static final String APPLICATION_JSON = "application/json";

@@ -15,7 +15,10 @@ import java.time.Duration;
  *       orphanMitigation} when the broker may hold a resource the platform does not know about.
  * </ul>
  *
- * {@link #bind} may hold credentials: this record's {@code toString} does not show them.
+ * {@code errorCode} is the broker's {@code error} (AsyncRequired, ConcurrencyError, ...); {@code
+ * instanceUsable} / {@code updateRepeatable} are passed on as the broker gave them (null: not
+ * said). {@link #bind} may hold credentials and {@code body} parameters: {@code toString} shows
+ * neither.
  */
 public record OsbOutcome(
     Kind kind,
@@ -30,7 +33,11 @@ public record OsbOutcome(
     String description,
     Duration retryAfter,
     JsonNode catalog,
-    BindResponse bind) {
+    BindResponse bind,
+    String errorCode,
+    Boolean instanceUsable,
+    Boolean updateRepeatable,
+    JsonNode body) {
 
   public enum Kind {
     DONE,
@@ -43,41 +50,69 @@ public record OsbOutcome(
     return kind == k;
   }
 
+  public boolean isError(String code) {
+    return code != null && code.equals(errorCode);
+  }
+
   static OsbOutcome done(OsbResponse r) {
-    return new OsbOutcome(Kind.DONE, false, false, null, null, r.status(), r.requestIdentity(), null, null, null, null, null, null);
+    return new OsbOutcome(Kind.DONE, false, false, null, null, r.status(), r.requestIdentity(), null, null, null, null, null, null,
+        null, null, null, null);
   }
 
   OsbOutcome withDashboardUrl(String url) {
-    return new OsbOutcome(kind, terminal, orphanMitigation, reason, message, httpStatus, requestIdentity, operation, url, description, retryAfter, catalog, bind);
+    return new OsbOutcome(kind, terminal, orphanMitigation, reason, message, httpStatus, requestIdentity, operation, url, description,
+        retryAfter, catalog, bind, errorCode, instanceUsable, updateRepeatable, body);
   }
 
   OsbOutcome withCatalog(JsonNode c) {
-    return new OsbOutcome(kind, terminal, orphanMitigation, reason, message, httpStatus, requestIdentity, operation, dashboardUrl, description, retryAfter, c, bind);
+    return new OsbOutcome(kind, terminal, orphanMitigation, reason, message, httpStatus, requestIdentity, operation, dashboardUrl,
+        description, retryAfter, c, bind, errorCode, instanceUsable, updateRepeatable, body);
   }
 
   OsbOutcome withBind(BindResponse b) {
-    return new OsbOutcome(kind, terminal, orphanMitigation, reason, message, httpStatus, requestIdentity, operation, dashboardUrl, description, retryAfter, catalog, b);
+    return new OsbOutcome(kind, terminal, orphanMitigation, reason, message, httpStatus, requestIdentity, operation, dashboardUrl,
+        description, retryAfter, catalog, b, errorCode, instanceUsable, updateRepeatable, body);
   }
 
   OsbOutcome withDescription(String d) {
-    return new OsbOutcome(kind, terminal, orphanMitigation, reason, message, httpStatus, requestIdentity, operation, dashboardUrl, d, retryAfter, catalog, bind);
+    return new OsbOutcome(kind, terminal, orphanMitigation, reason, message, httpStatus, requestIdentity, operation, dashboardUrl, d,
+        retryAfter, catalog, bind, errorCode, instanceUsable, updateRepeatable, body);
+  }
+
+  OsbOutcome withError(String code, Boolean usable, Boolean repeatable) {
+    return new OsbOutcome(kind, terminal, orphanMitigation, reason, message, httpStatus, requestIdentity, operation, dashboardUrl,
+        description, retryAfter, catalog, bind, code, usable, repeatable, body);
+  }
+
+  OsbOutcome withBody(JsonNode b) {
+    return new OsbOutcome(kind, terminal, orphanMitigation, reason, message, httpStatus, requestIdentity, operation, dashboardUrl,
+        description, retryAfter, catalog, bind, errorCode, instanceUsable, updateRepeatable, b);
+  }
+
+  OsbOutcome withTerminal(boolean t) {
+    return new OsbOutcome(kind, t, orphanMitigation, reason, message, httpStatus, requestIdentity, operation, dashboardUrl,
+        description, retryAfter, catalog, bind, errorCode, instanceUsable, updateRepeatable, body);
   }
 
   static OsbOutcome accepted(OsbResponse r, String operation, String dashboardUrl) {
-    return new OsbOutcome(Kind.ACCEPTED, false, false, null, null, r.status(), r.requestIdentity(), operation, dashboardUrl, null, null, null, null);
+    return new OsbOutcome(Kind.ACCEPTED, false, false, null, null, r.status(), r.requestIdentity(), operation, dashboardUrl, null,
+        null, null, null, null, null, null, null);
   }
 
-  static OsbOutcome pollAgain(Integer status, String requestIdentity, String description, Duration retryAfter, String why) {
-    return new OsbOutcome(Kind.POLL_AGAIN, false, false, null, why, status, requestIdentity, null, null, description, retryAfter, null, null);
+  public static OsbOutcome pollAgain(Integer status, String requestIdentity, String description, Duration retryAfter, String why) {
+    return new OsbOutcome(Kind.POLL_AGAIN, false, false, null, why, status, requestIdentity, null, null, description, retryAfter,
+        null, null, null, null, null, null);
   }
 
-  static OsbOutcome failed(Integer status, String requestIdentity, boolean terminal, boolean orphanMitigation, String reason, String message) {
-    return new OsbOutcome(Kind.FAILED, terminal, orphanMitigation, reason, message, status, requestIdentity, null, null, null, null, null, null);
+  public static OsbOutcome failed(Integer status, String requestIdentity, boolean terminal, boolean orphanMitigation, String reason,
+      String message) {
+    return new OsbOutcome(Kind.FAILED, terminal, orphanMitigation, reason, message, status, requestIdentity, null, null, null, null,
+        null, null, null, null, null, null);
   }
 
   @Override
   public String toString() {
     return "OsbOutcome[" + kind + (terminal ? ", terminal" : "") + (orphanMitigation ? ", orphanMitigation" : "")
-        + ", status=" + httpStatus + ", reason=" + reason + "]";
+        + ", status=" + httpStatus + ", reason=" + reason + (errorCode == null ? "" : ", error=" + errorCode) + "]";
   }
 }

@@ -67,17 +67,89 @@ public final class OsbOutcomes {
           what + httpError(r) + " (an instance with this id exists with different attributes)");
     }
     if (s == 422) {
-      ErrorResponse e = parse(r, ErrorResponse.class);
-      if (e != null && ErrorResponse.CONCURRENCY_ERROR.equals(e.error())) {
-        return failed(s, r.requestIdentity(), false, false, Reasons.PROVISION_CALL_FAILED, what + httpError(r));
-      }
-      return failed(s, r.requestIdentity(), true, false, Reasons.BROKER_RETURNED_FAILURE, what + httpError(r));
+      return unprocessable(r, what, Reasons.PROVISION_CALL_FAILED, Reasons.BROKER_RETURNED_FAILURE);
     }
     if (s >= 500 && s < 600) {
       return failed(s, r.requestIdentity(), false, true, Reasons.PROVISION_CALL_FAILED, what + httpError(r));
     }
     // 408 and other 4xx: rejected, nothing created; 1xx/3xx: not an OSB answer.
     return failed(s, r.requestIdentity(), false, false, Reasons.PROVISION_CALL_FAILED, what + httpError(r));
+  }
+
+  /**
+   * 422 of a provision, update or bind, by its error code: ConcurrencyError and AsyncRequired are
+   * retried (never orphan-mitigated: 4xx means nothing changed); MaintenanceInfoConflict and
+   * RequiresApp, like any other 422, are terminal with a reason naming them.
+   */
+  private static OsbOutcome unprocessable(OsbResponse r, String what, String retryReason, String terminalReason) {
+    ErrorResponse e = parse(r, ErrorResponse.class);
+    String code = e == null ? null : e.error();
+    Boolean usable = e == null ? null : e.instanceUsable();
+    Boolean repeatable = e == null ? null : e.updateRepeatable();
+    int s = r.status();
+    if (ErrorResponse.CONCURRENCY_ERROR.equals(code)) {
+      return failed(s, r.requestIdentity(), false, false, retryReason,
+          what + httpError(r) + "; another operation is in progress, waiting before trying again").withError(code, usable, repeatable);
+    }
+    if (ErrorResponse.ASYNC_REQUIRED.equals(code)) {
+      return failed(s, r.requestIdentity(), false, false, retryReason,
+          what + httpError(r) + "; the request is sent again with accepts_incomplete=true").withError(code, usable, repeatable);
+    }
+    if (ErrorResponse.MAINTENANCE_INFO_CONFLICT.equals(code)) {
+      return failed(s, r.requestIdentity(), true, false, Reasons.MAINTENANCE_INFO_CONFLICT,
+          what + httpError(r) + "; the broker's catalog has a different maintenance_info version, the catalog is fetched again")
+          .withError(code, usable, repeatable);
+    }
+    if (ErrorResponse.REQUIRES_APP.equals(code)) {
+      return failed(s, r.requestIdentity(), true, false, Reasons.REQUIRES_APP, what + httpError(r)
+          + "; the broker requires an application (app_guid) for this binding").withError(code, usable, repeatable);
+    }
+    return failed(s, r.requestIdentity(), true, false, terminalReason, what + httpError(r)).withError(code, usable, repeatable);
+  }
+
+  // --- update ----------------------------------------------------------------------------
+
+  /**
+   * An update answer. Never orphan mitigation (spec table). 400 and 422 (but ConcurrencyError,
+   * AsyncRequired) are terminal; anything else failed is retried unless the broker says
+   * {@code update_repeatable: false}.
+   */
+  public static OsbOutcome update(String broker, OsbResponse r) {
+    int s = r.status();
+    String what = "The broker \"" + broker + "\" answered the update request with ";
+    if (s == 200) {
+      ProvisionResponse body = parse(r, ProvisionResponse.class);
+      if (body == null) {
+        return failed(s, r.requestIdentity(), false, false, Reasons.UPDATE_INSTANCE_CALL_FAILED, what + "HTTP 200 and a malformed body");
+      }
+      return OsbOutcome.done(r).withDashboardUrl(body.dashboardUrl());
+    }
+    if (s == 202) {
+      ProvisionResponse body = parse(r, ProvisionResponse.class);
+      if (body == null || tooLong(body.operation())) {
+        return failed(s, r.requestIdentity(), false, false, Reasons.UPDATE_INSTANCE_CALL_FAILED, what + "HTTP 202 and a malformed body");
+      }
+      return OsbOutcome.accepted(r, emptyToNull(body.operation()), body.dashboardUrl());
+    }
+    ErrorResponse e = parse(r, ErrorResponse.class);
+    Boolean usable = e == null ? null : e.instanceUsable();
+    Boolean repeatable = e == null ? null : e.updateRepeatable();
+    String code = e == null ? null : e.error();
+    if (s >= 200 && s < 300) {
+      return failed(s, r.requestIdentity(), false, false, Reasons.UPDATE_INSTANCE_CALL_FAILED, what + "unexpected HTTP " + s)
+          .withError(code, usable, repeatable);
+    }
+    if (s == 400) {
+      return failed(s, r.requestIdentity(), true, false, Reasons.UPDATE_INSTANCE_CALL_FAILED, what + httpError(r))
+          .withError(code, usable, repeatable);
+    }
+    if (s == 422) {
+      return unprocessable(r, what, Reasons.UPDATE_INSTANCE_CALL_FAILED, Reasons.UPDATE_INSTANCE_CALL_FAILED);
+    }
+    boolean never = Boolean.FALSE.equals(repeatable);
+    return failed(s, r.requestIdentity(), never, false, Reasons.UPDATE_INSTANCE_CALL_FAILED,
+        what + httpError(r) + (never ? "; the broker says this update cannot be repeated" : ""))
+        .withError(code, usable, repeatable);
   }
 
   // --- deprovision -----------------------------------------------------------------------
@@ -103,8 +175,11 @@ public final class OsbOutcomes {
       }
       return OsbOutcome.accepted(r, emptyToNull(body.operation()), null);
     }
-    // Every failure of a delete is retried: the platform must keep remembering the resource.
-    return failed(s, r.requestIdentity(), false, false, reason, what + httpError(r));
+    // Every failure of a delete is retried: the platform must keep remembering the resource
+    // (for 5xx and other 2xx that repeated DELETE is the spec's orphan mitigation).
+    ErrorResponse e = parse(r, ErrorResponse.class);
+    return failed(s, r.requestIdentity(), false, false, reason, what + httpError(r))
+        .withError(e == null ? null : e.error(), e == null ? null : e.instanceUsable(), null);
   }
 
   // --- bind ------------------------------------------------------------------------------
@@ -133,10 +208,7 @@ public final class OsbOutcomes {
       return failed(s, r.requestIdentity(), true, false, Reasons.BIND_CALL_FAILED, what + httpError(r));
     }
     if (s == 422) {
-      ErrorResponse e = parse(r, ErrorResponse.class);
-      // ConcurrencyError: wait and try again, never orphan-mitigate (spec: Blocking Operations).
-      boolean concurrency = e != null && ErrorResponse.CONCURRENCY_ERROR.equals(e.error());
-      return failed(s, r.requestIdentity(), !concurrency, false, Reasons.BIND_CALL_FAILED, what + httpError(r));
+      return unprocessable(r, what, Reasons.BIND_CALL_FAILED, Reasons.BIND_CALL_FAILED);
     }
     if (s >= 500 && s < 600) {
       return failed(s, r.requestIdentity(), false, true, Reasons.BIND_CALL_FAILED, what + httpError(r));
@@ -154,6 +226,33 @@ public final class OsbOutcomes {
     }
     return OsbOutcome.pollAgain(r.status(), r.requestIdentity(), null, null,
         "The broker \"" + broker + "\" did not return the binding: " + httpError(r));
+  }
+
+  /**
+   * {@code GET /v2/service_instances/:id} (instances_retrievable). DONE carries the body; a 404
+   * is FAILED with error code {@code NotFound}; 422 ConcurrencyError (being updated) is
+   * POLL_AGAIN; anything else is a FAILED check (the instance is remembered regardless).
+   */
+  public static OsbOutcome fetchInstance(String broker, OsbResponse r) {
+    int s = r.status();
+    if (s == 200) {
+      JsonNode body = parse(r);
+      if (body != null && body.isObject()) {
+        return OsbOutcome.done(r).withBody(body).withDashboardUrl(body.path("dashboard_url").isTextual()
+            ? body.get("dashboard_url").asText() : null);
+      }
+      return failed(s, r.requestIdentity(), false, false, Reasons.ERROR_FETCHING_INSTANCE,
+          "The broker \"" + broker + "\" returned the instance with a malformed body");
+    }
+    if (s == 404) {
+      return failed(s, r.requestIdentity(), false, false, Reasons.ERROR_FETCHING_INSTANCE,
+          "The broker \"" + broker + "\" does not know the instance (HTTP 404)").withError("NotFound", null, null);
+    }
+    if (s == 422) {
+      return OsbOutcome.pollAgain(s, r.requestIdentity(), null, retryAfter(r), "the instance is being changed");
+    }
+    return failed(s, r.requestIdentity(), false, false, Reasons.ERROR_FETCHING_INSTANCE,
+        "The broker \"" + broker + "\" did not return the instance: " + httpError(r));
   }
 
   // --- last_operation --------------------------------------------------------------------
@@ -176,7 +275,8 @@ public final class OsbOutcomes {
         case FAILED -> failed(s, r.requestIdentity(), false, false, failureReason,
                 "The broker \"" + broker + "\" reports the operation failed"
                     + (body.description() == null ? "" : ": " + clip(body.description())))
-            .withDescription(body.description());
+            .withDescription(body.description())
+            .withError(null, body.instanceUsable(), body.updateRepeatable());
       };
     }
     if (s == 410 && deleting) {

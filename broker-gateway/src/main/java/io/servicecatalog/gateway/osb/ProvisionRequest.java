@@ -12,7 +12,8 @@ public record ProvisionRequest(
     @JsonProperty("context") KubernetesContext context,
     @JsonProperty("organization_guid") String organizationGuid,
     @JsonProperty("space_guid") String spaceGuid,
-    @JsonProperty("parameters") JsonNode parameters) {
+    @JsonProperty("parameters") JsonNode parameters,
+    @JsonProperty("maintenance_info") MaintenanceInfo maintenanceInfo) {
 
   /** Parameters are user data: never printed. */
   @Override

@@ -3,22 +3,22 @@ package io.servicecatalog.gateway.reconcile;
 import io.servicecatalog.gateway.catalogapi.CatalogApi;
 import io.servicecatalog.gateway.events.CredentialsPublisher;
 import io.servicecatalog.gateway.events.CredentialsSealer;
-import io.servicecatalog.gateway.k8s.ClusterId;
-import io.servicecatalog.gateway.k8s.NamespaceIds;
 import io.servicecatalog.gateway.osb.BindRequest;
 import io.servicecatalog.gateway.osb.BindResource;
 import io.servicecatalog.gateway.osb.BindResponse;
-import io.servicecatalog.gateway.osb.KubernetesContext;
-import io.servicecatalog.gateway.osb.OsbClient;
 import io.servicecatalog.gateway.osb.OsbHeaders;
 import io.servicecatalog.gateway.osb.OsbOutcome;
 import io.servicecatalog.gateway.osb.OsbOutcome.Kind;
 import io.servicecatalog.gateway.osb.OsbOutcomes;
 import io.servicecatalog.gateway.osb.OsbPaths;
+import io.servicecatalog.gateway.params.Parameters;
+import io.servicecatalog.gateway.params.ParametersException;
+import io.servicecatalog.gateway.params.SchemaValidator;
 import io.servicecatalog.gateway.store.OperationRecord;
 import io.servicecatalog.gateway.store.OperationState;
 import io.servicecatalog.gateway.store.OperationStore;
 import io.servicecatalog.model.ServiceCatalog.Reasons;
+import io.servicecatalog.model.Times;
 import io.servicecatalog.model.events.BindingCredentials;
 import io.servicecatalog.model.events.CredentialsEnvelope;
 import io.servicecatalog.model.events.OperationResult;
@@ -28,17 +28,26 @@ import io.servicecatalog.model.v1beta1.ServiceBinding;
 import io.servicecatalog.model.v1beta1.ServiceInstance;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * BIND and UNBIND. Credentials exist here only in memory: a successful bind seals them and
- * publishes the envelope on servicecatalog.credentials first, and only then the BIND result (which
- * carries none). Unbind is sent after credential-injector removed the Secret, and ends with a
- * tombstone so the compacted topic forgets the sealed credentials.
+ * BIND, UNBIND, ROTATE_BINDING and UNBIND_PREDECESSOR. Credentials exist here only in memory: a
+ * successful bind (or rotation) seals them and publishes the envelope on
+ * servicecatalog.credentials first, and only then the result (which carries none). Unbind is
+ * sent after credential-injector removed the Secret, and ends with a tombstone so the compacted
+ * topic forgets the sealed credentials.
+ *
+ * <p>Rotation (spec: Binding Rotation, plans with binding_rotatable): a new OSB binding with a
+ * new binding id and {@code predecessor_binding_id}; its credentials go out as a new envelope for
+ * the same ServiceBinding uid; the predecessor is unbound after {@code
+ * servicecatalog.rotation.grace-period}. The current OSB binding id is the binding id of the
+ * last BIND or ROTATE_BINDING row that succeeded (spec.externalID stays the first one).
  */
 @Singleton
 public class BindingHandler extends ConversationHandler {
@@ -47,26 +56,26 @@ public class BindingHandler extends ConversationHandler {
   private final CatalogApi catalogApi;
   private final Resolver resolver;
   private final OperationStore store;
-  private final ClusterId clusterId;
-  private final NamespaceIds namespaceIds;
+  private final InstanceContext contexts;
+  private final Parameters parameters;
   private final CredentialsSealer sealer;
   private final CredentialsPublisher credentials;
 
-  public BindingHandler(StepSupport support, OsbClient osb, CatalogApi catalogApi, Resolver resolver, OperationStore store,
-      ClusterId clusterId, NamespaceIds namespaceIds, CredentialsSealer sealer, CredentialsPublisher credentials) {
-    super(support, osb);
+  public BindingHandler(StepSupport support, CatalogApi catalogApi, Resolver resolver, OperationStore store,
+      InstanceContext contexts, Parameters parameters, CredentialsSealer sealer, CredentialsPublisher credentials) {
+    super(support);
     this.catalogApi = catalogApi;
     this.resolver = resolver;
     this.store = store;
-    this.clusterId = clusterId;
-    this.namespaceIds = namespaceIds;
+    this.contexts = contexts;
+    this.parameters = parameters;
     this.sealer = sealer;
     this.credentials = credentials;
   }
 
   @Override
   public Set<Operation> operations() {
-    return Set.of(Operation.BIND, Operation.UNBIND);
+    return Set.of(Operation.BIND, Operation.UNBIND, Operation.ROTATE_BINDING, Operation.UNBIND_PREDECESSOR);
   }
 
   @Override
@@ -84,12 +93,27 @@ public class BindingHandler extends ConversationHandler {
     return "binding";
   }
 
+  private static boolean creates(OperationRecord op) {
+    return op.operation == Operation.BIND || op.operation == Operation.ROTATE_BINDING;
+  }
+
   @Override
   public Uni<Step> step(OperationRecord op) {
-    boolean bind = op.operation == Operation.BIND;
     return switch (op.state) {
-      case PENDING -> bind ? sendBind(op) : sendUnbind(op);
-      case POLLING -> bind ? pollBind(op) : pollUnbind(op);
+      case PENDING -> switch (op.operation) {
+        case BIND -> sendBind(op);
+        case ROTATE_BINDING -> sendRotation(op);
+        case UNBIND -> sendUnbind(op);
+        default -> sendPredecessorUnbind(op);
+      };
+      case SENT -> creates(op)
+          ? createOutcomeUnknown(op, op.operation == Operation.BIND ? Reasons.BIND_CALL_FAILED : Reasons.BINDING_ROTATION_FAILED)
+          : Uni.createFrom().item(() -> {
+            op.state = OperationState.PENDING;
+            op.nextAttemptAt = Instant.now();
+            return Step.of(op);
+          });
+      case POLLING -> creates(op) ? pollBind(op) : pollUnbind(op);
       case ORPHAN_MITIGATION -> orphanMitigation(op);
       case OM_POLLING -> pollOrphanMitigation(op);
       default -> Uni.createFrom().item(Step.of(op));
@@ -134,25 +158,19 @@ public class BindingHandler extends ConversationHandler {
     op.generation = binding.getMetadata().getGeneration();
     if (res.plan() == null) {
       return retryWithReport(op, Reasons.REFERENCES_NONEXISTENT_PLAN,
-          "The instance references ClusterServicePlan \"" + res.planName() + "\", which does not exist");
+          "The instance references " + res.planKind() + " \"" + res.planName() + "\", which does not exist");
     }
     if (res.serviceClass() == null) {
       return retryWithReport(op, Reasons.REFERENCES_NONEXISTENT_CLASS,
-          "The instance references ClusterServiceClass \"" + res.className() + "\", which does not exist");
+          "The instance references " + res.classKind() + " \"" + res.className() + "\", which does not exist");
     }
-    if (!Decisions.bindable(res.serviceClass(), res.plan())) {
-      op.terminal = true;
-      op.reason = Reasons.ERROR_NONBINDABLE;
-      op.message = "The plan \"" + res.plan().getSpec().externalName + "\" of class \"" + res.classExternalName()
-          + "\" is not bindable";
-      support.finish(op, OperationState.FAILED);
-      OperationResult r = support.result(op, Outcome.FAILED, op.reason, op.message);
-      r.terminal = true;
-      return support.publish(r).replaceWith(Step.of(op));
+    if (!Decisions.bindable(res.classSpec(), res.planSpec())) {
+      return failWithoutCall(op, Reasons.ERROR_NONBINDABLE, "The plan \"" + res.planExternalName() + "\" of class \""
+          + res.classExternalName() + "\" is not bindable");
     }
     if (res.broker() == null) {
       return retryWithReport(op, Reasons.BIND_CALL_FAILED,
-          "The ClusterServiceBroker \"" + res.brokerName() + "\" of the instance's plan does not exist");
+          "The " + res.brokerKind() + " \"" + res.brokerName() + "\" of the instance's plan does not exist");
     }
     ServiceInstance instance = res.instance();
     if (instance.getSpec().externalID == null || binding.getSpec().externalID == null) {
@@ -163,55 +181,81 @@ public class BindingHandler extends ConversationHandler {
     op.bindingId = binding.getSpec().externalID;
     op.serviceId = res.serviceId();
     op.planId = res.provisionedPlanId();
+    op.rotationRequests = binding.getSpec().rotationRequests == null ? 0L : binding.getSpec().rotationRequests;
     op.originatingIdentity = StepSupport.originatingIdentity(binding.getSpec().userInfo);
+    String ns = binding.getMetadata().getNamespace();
+    return parameters.build(ns, binding.getSpec().parameters, binding.getSpec().parametersFrom)
+        .map(built -> {
+          SchemaValidator.validate(res.planSpec().serviceBindingCreateParameterSchema, built.parameters(),
+              "the plan's service binding create schema");
+          return built;
+        })
+        .onItemOrFailure()
+        .transformToUni((built, failure) -> {
+          if (failure instanceof ParametersException pe) {
+            return parametersFailed(op, pe);
+          }
+          if (failure != null) {
+            return Uni.createFrom().failure(failure);
+          }
+          op.parametersChecksum = built.checksum();
+          return contexts.of(instance, false).flatMap(ctx -> {
+            String appGuid = ctx.spaceGuid();
+            BindRequest body = new BindRequest(op.serviceId, op.planId, appGuid, new BindResource(appGuid, null),
+                built.parameters(), ctx.context(), null);
+            return sendCreate(op, body, Reasons.BINDING_REQUEST_IN_FLIGHT,
+                "Bind request for ServiceBinding in-flight to Broker \"" + op.brokerName + "\"", "Bind", binding, res);
+          });
+        });
+  }
+
+  /** The PUT of a bind or rotation: in-flight result, SENT checkpoint, request, conclusion. */
+  private Uni<Step> sendCreate(OperationRecord op, BindRequest body, String inFlightReason, String inFlightMessage, String action,
+      ServiceBinding binding, Resolution res) {
     op.attempts++;
     support.newRequest(op);
-    String ns = binding.getMetadata().getNamespace();
-    return Uni.combine()
-        .all()
-        .unis(clusterId.get(), namespaceIds.uid(ns))
-        .asTuple()
-        .flatMap(ids -> {
-          String appGuid = ids.getItem2();
-          KubernetesContext context =
-              new KubernetesContext(OsbHeaders.PLATFORM_KUBERNETES, ns, ids.getItem1(), instance.getMetadata().getName(), null, null);
-          BindRequest body = new BindRequest(op.serviceId, op.planId, appGuid, new BindResource(appGuid, null),
-              binding.getSpec().parameters, context);
-          OperationResult inFlight = support.result(op, Outcome.IN_PROGRESS, Reasons.BINDING_REQUEST_IN_FLIGHT,
-              "Bind request for ServiceBinding in-flight to Broker \"" + op.brokerName + "\"");
-          inFlight.asyncOpInProgress = false;
-          Map<String, String> q = new LinkedHashMap<>();
-          q.put(OsbHeaders.ACCEPTS_INCOMPLETE, "true");
-          return support
-              .publish(inFlight)
-              .flatMap(v -> send(op, "Bind", "PUT", OsbPaths.binding(op.instanceId, op.bindingId) + OsbPaths.query(q), body,
-                  op.originatingIdentity, r -> OsbOutcomes.bind(op.brokerName, r),
-                  e -> OsbOutcomes.transport(e, true, Reasons.BIND_CALL_FAILED)))
-              .flatMap(o -> {
-                support.note(op, o);
-                return switch (o.kind()) {
-                  case DONE -> deliver(op, binding, res.classExternalName(), o.bind());
-                  case ACCEPTED -> {
-                    op.reason = Reasons.BINDING;
-                    op.message = "The binding is being created asynchronously";
-                    support.startPolling(op, OperationState.POLLING, o.operation(), res.maximumPollingDuration());
-                    OperationResult r = support.result(op, Outcome.IN_PROGRESS, op.reason, op.message);
-                    r.asyncOpInProgress = true;
-                    r.lastOperation = o.operation();
-                    yield Uni.createFrom().item(Step.of(op, r));
-                  }
-                  default -> failCreate(op, o.terminal(), o.orphanMitigation(), o.reason(), o.message());
-                };
-              });
+    OperationResult inFlight = support.result(op, Outcome.IN_PROGRESS, inFlightReason, inFlightMessage);
+    inFlight.asyncOpInProgress = false;
+    return support
+        .publish(inFlight)
+        .flatMap(v -> {
+          op.state = OperationState.SENT;
+          return support.checkpoint(op);
+        })
+        .flatMap(v -> send(op, action, "PUT", OsbPaths.binding(op.instanceId, op.bindingId) + OsbPaths.query(acceptsIncomplete()), body,
+            op.originatingIdentity, r -> OsbOutcomes.bind(op.brokerName, r),
+            e -> OsbOutcomes.transport(e, true, op.operation == Operation.BIND ? Reasons.BIND_CALL_FAILED : Reasons.BINDING_ROTATION_FAILED)))
+        .flatMap(o -> {
+          support.note(op, o);
+          return switch (o.kind()) {
+            case DONE -> deliver(op, binding, res, o.bind());
+            case ACCEPTED -> {
+              boolean rotation = op.operation == Operation.ROTATE_BINDING;
+              op.reason = rotation ? Reasons.ROTATING_BINDING : Reasons.BINDING;
+              op.message = rotation ? "The successor binding is being created asynchronously" : "The binding is being created asynchronously";
+              support.startPolling(op, OperationState.POLLING, o.operation(), res.maximumPollingDuration());
+              OperationResult r = support.result(op, Outcome.IN_PROGRESS, op.reason, op.message);
+              r.asyncOpInProgress = true;
+              r.lastOperation = o.operation();
+              yield Uni.createFrom().item(Step.of(op, r));
+            }
+            default -> {
+              String reason = op.operation == Operation.ROTATE_BINDING && !Reasons.REQUIRES_APP.equals(o.reason())
+                  ? Reasons.BINDING_ROTATION_FAILED : o.reason();
+              yield failCreate(op, o.terminal(), o.orphanMitigation(), reason, o.message());
+            }
+          };
         });
   }
 
   /**
-   * Seals the credentials, publishes the envelope, and only once Kafka has it publishes the
-   * BIND result. If anything fails the row is left as it was and the step is retried: the
-   * broker answers a repeated bind (or GET) with the same credentials.
+   * Seals the credentials, publishes the envelope, schedules what follows (predecessor unbind,
+   * automatic rotation), and only then publishes the result. If anything fails before the
+   * result is out the row is left as it was: a sync create (row SENT) is then orphan-mitigated
+   * and sent again, since a broker may hand credentials out only once; an async one is fetched
+   * again (GET is repeatable).
    */
-  private Uni<Step> deliver(OperationRecord op, ServiceBinding binding, String classExternalName, BindResponse response) {
+  private Uni<Step> deliver(OperationRecord op, ServiceBinding binding, Resolution res, BindResponse response) {
     String secretName = binding.getSpec().secretName != null && !binding.getSpec().secretName.isBlank()
         ? binding.getSpec().secretName
         : binding.getMetadata().getName();
@@ -219,29 +263,105 @@ public class BindingHandler extends ConversationHandler {
         response.credentials() == null ? Map.of() : response.credentials(),
         binding.getSpec().secretTransforms,
         op.brokerName,
-        classExternalName);
+        res == null ? null : res.classExternalName());
     CredentialsEnvelope envelope = sealer.seal(binding, secretName, plain);
-    op.reason = Reasons.INJECTING_BIND_RESULT;
-    op.message = "The broker returned the binding's credentials; they are on their way to Secret \"" + secretName + "\"";
-    op.operationToken = null;
-    return credentials
-        .publish(envelope)
+    Instant now = Instant.now();
+    op.expiresAt = response.expiresAt();
+    op.renewBefore = response.renewBefore();
+    Instant next = res != null && res.bindingRotatable() ? nextRotation(op, now) : null;
+    boolean rotation = op.operation == Operation.ROTATE_BINDING;
+    // What follows the credentials is scheduled first, so that once the envelope is out only
+    // the result remains to be published.
+    return (rotation ? schedulePredecessorUnbind(op, now) : Uni.createFrom().voidItem())
+        .flatMap(v -> next == null ? Uni.createFrom().voidItem() : scheduleRotation(op, next))
+        .flatMap(v -> credentials.publish(envelope))
         .flatMap(v -> {
-          support.finish(op, OperationState.SUCCEEDED);
-          OperationResult r = support.result(op, Outcome.SUCCEEDED, op.reason, op.message);
+          OperationResult r;
+          if (rotation) {
+            r = support.result(op, Outcome.SUCCEEDED, Reasons.BINDING_ROTATED, "The binding was rotated: new credentials from binding "
+                + op.bindingId + " are on their way to Secret \"" + secretName + "\"; the predecessor " + op.predecessorBindingId
+                + " is unbound after " + support.config().rotation().gracePeriod());
+            r.predecessorBindingId = op.predecessorBindingId;
+            r.lastRotationTime = Times.format(now);
+            r.rotationRequests = op.rotationRequests;
+          } else {
+            r = support.result(op, Outcome.SUCCEEDED, Reasons.INJECTING_BIND_RESULT,
+                "The broker returned the binding's credentials; they are on their way to Secret \"" + secretName + "\"");
+          }
           r.asyncOpInProgress = false;
-          return support.publish(r);
+          r.bindingId = op.bindingId;
+          r.expiresAt = op.expiresAt == null ? null : Times.format(op.expiresAt);
+          r.renewBefore = op.renewBefore == null ? null : Times.format(op.renewBefore);
+          r.nextRotationTime = next == null ? null : Times.format(next);
+          return support.publish(r).map(x -> r);
         })
-        .replaceWith(Step.of(op));
+        .map(r -> {
+          op.reason = r.reason;
+          op.message = r.message;
+          op.operationToken = null;
+          support.finish(op, OperationState.SUCCEEDED);
+          return Step.of(op);
+        });
+  }
+
+  /** When to rotate automatically: renew_before, else expires_at less a margin; never too soon. */
+  private Instant nextRotation(OperationRecord op, Instant now) {
+    Instant at = op.renewBefore != null ? op.renewBefore
+        : op.expiresAt != null ? op.expiresAt.minus(support.config().rotation().beforeExpiry()) : null;
+    if (at == null) {
+      return null;
+    }
+    Instant earliest = now.plus(support.config().rotation().minimumInterval());
+    return at.isBefore(earliest) ? earliest : at;
+  }
+
+  private Uni<Void> scheduleRotation(OperationRecord op, Instant at) {
+    OperationRecord r = scheduled(op, Operation.ROTATE_BINDING, Decisions.ROTATION_AUTO_KEY_PREFIX + op.bindingId, at);
+    return store.insert(r).invoke(inserted -> {
+      if (inserted) {
+        LOG.infof("%s: automatic rotation of binding %s scheduled at %s", op.subject(), op.bindingId, at);
+      }
+    }).replaceWithVoid();
+  }
+
+  private Uni<Void> schedulePredecessorUnbind(OperationRecord op, Instant now) {
+    Instant at = now.plus(support.config().rotation().gracePeriod());
+    OperationRecord r = scheduled(op, Operation.UNBIND_PREDECESSOR, Decisions.PREDECESSOR_KEY_PREFIX + op.predecessorBindingId, at);
+    StepSupport.brokerInto(r, op);
+    r.instanceId = op.instanceId;
+    r.bindingId = op.predecessorBindingId;
+    r.predecessorBindingId = op.predecessorBindingId;
+    r.serviceId = op.serviceId;
+    r.planId = op.planId;
+    return store.insert(r).replaceWithVoid();
+  }
+
+  private OperationRecord scheduled(OperationRecord op, Operation operation, String key, Instant at) {
+    OperationRecord r = new OperationRecord();
+    r.resourceKind = op.resourceKind;
+    r.resourceNamespace = op.resourceNamespace;
+    r.resourceName = op.resourceName;
+    r.resourceUid = op.resourceUid;
+    r.operation = operation;
+    r.opKey = key;
+    r.generation = op.generation;
+    r.state = OperationState.PENDING;
+    r.serialKey = op.serialKey;
+    r.nextAttemptAt = at;
+    r.startedAt = at;
+    r.retryDeadline = at.plus(support.config().retry().maxDuration());
+    return r;
   }
 
   private Uni<Step> pollBind(OperationRecord op) {
+    boolean rotation = op.operation == Operation.ROTATE_BINDING;
+    String failure = rotation ? Reasons.BINDING_ROTATION_FAILED : Reasons.BIND_CALL_FAILED;
     if (support.pollingExpired(op)) {
       op.operationToken = null;
       return failCreate(op, true, true, StepSupport.POLLING_TIMEOUT,
-          "The broker \"" + op.brokerName + "\" did not finish the bind within the maximum polling duration");
+          "The broker \"" + op.brokerName + "\" did not finish the " + describe(op.operation) + " within the maximum polling duration");
     }
-    return pollOnce(op, false, Reasons.BIND_CALL_FAILED, op.originatingIdentity)
+    return pollOnce(op, false, failure, op.originatingIdentity)
         .flatMap(o -> switch (o.kind()) {
           case DONE -> fetchAndDeliver(op);
           case FAILED -> {
@@ -250,7 +370,7 @@ public class BindingHandler extends ConversationHandler {
             // Spec: an async bind that failed calls for orphan mitigation of the binding.
             yield failCreate(op, true, true, o.reason(), o.message());
           }
-          default -> Uni.createFrom().item(keepPolling(op, o, Reasons.BINDING));
+          default -> Uni.createFrom().item(keepPolling(op, o, rotation ? Reasons.ROTATING_BINDING : Reasons.BINDING));
         });
   }
 
@@ -274,12 +394,94 @@ public class BindingHandler extends ConversationHandler {
               return Uni.createFrom().item(orphanMitigationForGone(op, "the binding is gone while it was being created"));
             }
             return catalogApi.instance(binding.getMetadata().getNamespace(), binding.getSpec().instanceRef.name)
-                .flatMap(instance -> instance == null
-                    ? Uni.createFrom().item((String) null)
-                    : resolver.resolve(instance).map(Resolution::classExternalName))
-                .flatMap(className -> deliver(op, binding, className, o.bind()));
+                .flatMap(instance -> instance == null ? Uni.createFrom().item((Resolution) null) : resolver.resolve(instance))
+                .flatMap(res -> deliver(op, binding, res, o.bind()));
           });
         });
+  }
+
+  // --- rotation --------------------------------------------------------------------------
+
+  private Uni<Step> sendRotation(OperationRecord op) {
+    boolean automatic = op.opKey.startsWith(Decisions.ROTATION_AUTO_KEY_PREFIX);
+    return catalogApi.binding(op.resourceNamespace, op.resourceName).flatMap(binding -> {
+      if (binding == null || !Objects.equals(binding.getMetadata().getUid(), op.resourceUid)
+          || Decisions.deleting(binding.getMetadata().getDeletionTimestamp())) {
+        support.cancel(op, "the binding is gone or being deleted");
+        return Uni.createFrom().item(Step.of(op));
+      }
+      if (binding.getStatus() == null || !binding.getStatus().isReady()) {
+        if (automatic) {
+          support.lookAgainSoon(op);
+        } else {
+          // Recorded again when the binding is Ready (its status change is an event).
+          support.cancel(op, "the binding is not ready");
+        }
+        return Uni.createFrom().item(Step.of(op));
+      }
+      return store.lastSucceeded(op.resourceUid, Operation.BIND, Operation.ROTATE_BINDING).flatMap(active -> {
+        if (active == null || active.bindingId == null) {
+          support.cancel(op, "the binding was not bound by this gateway");
+          return Uni.createFrom().item(Step.of(op));
+        }
+        long answered = active.rotationRequests == null ? 0 : active.rotationRequests;
+        if (!automatic) {
+          long requested = Long.parseLong(op.opKey.substring(Decisions.ROTATION_REQUEST_KEY_PREFIX.length()));
+          if (requested <= answered) {
+            support.cancel(op, "rotation request " + requested + " was already answered");
+            return Uni.createFrom().item(Step.of(op));
+          }
+        } else if (!op.opKey.equals(Decisions.ROTATION_AUTO_KEY_PREFIX + active.bindingId)) {
+          support.cancel(op, "the binding was rotated since this automatic rotation was scheduled");
+          return Uni.createFrom().item(Step.of(op));
+        }
+        if (support.retriesExpired(op)) {
+          return retriesExhausted(op);
+        }
+        return catalogApi.instance(binding.getMetadata().getNamespace(), binding.getSpec().instanceRef.name)
+            .flatMap(instance -> {
+              if (instance == null || Decisions.deleting(instance.getMetadata().getDeletionTimestamp())) {
+                support.cancel(op, "the instance is gone or being deleted");
+                return Uni.createFrom().item(Step.of(op));
+              }
+              return resolver.resolve(instance).flatMap(res -> rotate(op, binding, res, active));
+            });
+      });
+    });
+  }
+
+  private Uni<Step> rotate(OperationRecord op, ServiceBinding binding, Resolution res, OperationRecord active) {
+    op.generation = binding.getMetadata().getGeneration();
+    op.rotationRequests = Math.max(binding.getSpec().rotationRequests == null ? 0 : binding.getSpec().rotationRequests,
+        active.rotationRequests == null ? 0 : active.rotationRequests);
+    if (res.plan() == null || res.serviceClass() == null) {
+      return retryWithReport(op, Reasons.BINDING_ROTATION_FAILED, "The plan or class of the binding's instance does not exist");
+    }
+    if (!res.bindingRotatable()) {
+      return failWithoutCall(op, Reasons.ERROR_BINDING_NOT_ROTATABLE, "The plan \"" + res.planExternalName()
+          + "\" is not binding_rotatable: the binding keeps its credentials; no request was sent to the broker");
+    }
+    if (res.broker() != null) {
+      StepSupport.brokerInto(op, res.broker());
+    } else {
+      StepSupport.brokerInto(op, active);
+    }
+    ServiceInstance instance = res.instance();
+    op.instanceId = instance.getSpec().externalID != null ? instance.getSpec().externalID : active.instanceId;
+    op.predecessorBindingId = active.bindingId;
+    if (op.bindingId == null || op.bindingId.equals(active.bindingId)) {
+      op.bindingId = UUID.randomUUID().toString();
+    }
+    op.serviceId = res.serviceId();
+    op.planId = res.provisionedPlanId();
+    op.originatingIdentity = StepSupport.originatingIdentity(binding.getSpec().userInfo);
+    return contexts.of(instance, false).flatMap(ctx -> {
+      String appGuid = ctx.spaceGuid();
+      BindRequest body = new BindRequest(op.serviceId, op.planId, appGuid, new BindResource(appGuid, null), null, ctx.context(),
+          op.predecessorBindingId);
+      return sendCreate(op, body, Reasons.ROTATION_REQUEST_IN_FLIGHT, "Rotation of binding " + op.predecessorBindingId
+          + ": successor binding " + op.bindingId + " requested from Broker \"" + op.brokerName + "\"", "RotateBinding", binding, res);
+    });
   }
 
   // --- unbind ----------------------------------------------------------------------------
@@ -299,36 +501,33 @@ public class BindingHandler extends ConversationHandler {
           if (support.retriesExpired(op)) {
             return retriesExhausted(op);
           }
-          return store.find(op.resourceUid, Operation.BIND, OperationRecord.ONCE).flatMap(bindRow -> {
-            if (busy(bindRow)) {
-              LOG.debugf("%s: unbind waits for the bind (%s)", op.subject(), bindRow.state);
-              support.waitFor(op, bindRow);
-              return Uni.createFrom().item(Step.of(op));
-            }
-            return catalogApi.instance(binding.getMetadata().getNamespace(), binding.getSpec().instanceRef.name)
-                .flatMap(instance -> instance == null
-                    ? Uni.createFrom().item((Resolution) null)
-                    : resolver.resolve(instance))
-                .flatMap(res -> unbind(op, binding, res, bindRow));
-          });
+          // The claim keeps this row away while a bind or rotation of the binding is under way.
+          return Uni.combine().all()
+              .unis(store.find(op.resourceUid, Operation.BIND, OperationRecord.ONCE),
+                  store.lastSucceeded(op.resourceUid, Operation.BIND, Operation.ROTATE_BINDING),
+                  catalogApi.instance(binding.getMetadata().getNamespace(), binding.getSpec().instanceRef.name))
+              .asTuple()
+              .flatMap(t -> (t.getItem3() == null ? Uni.createFrom().item((Resolution) null) : resolver.resolve(t.getItem3()))
+                  .flatMap(res -> unbind(op, binding, res, t.getItem1(), t.getItem2())));
         });
   }
 
-  private Uni<Step> unbind(OperationRecord op, ServiceBinding binding, Resolution res, OperationRecord bindRow) {
+  private Uni<Step> unbind(OperationRecord op, ServiceBinding binding, Resolution res, OperationRecord bindRow, OperationRecord active) {
+    OperationRecord known = active != null ? active : bindRow;
     op.generation = binding.getMetadata().getGeneration();
-    op.instanceId = first(res == null ? null : res.instance().getSpec().externalID, bindRow == null ? null : bindRow.instanceId);
-    op.bindingId = first(binding.getSpec().externalID, bindRow == null ? null : bindRow.bindingId);
-    op.serviceId = first(res == null ? null : res.serviceId(), bindRow == null ? null : bindRow.serviceId);
-    op.planId = first(res == null ? null : res.provisionedPlanId(), bindRow == null ? null : bindRow.planId);
+    op.instanceId = first(res == null ? null : res.instance().getSpec().externalID, known == null ? null : known.instanceId);
+    op.bindingId = first(active == null ? null : active.bindingId, first(binding.getSpec().externalID, bindRow == null ? null : bindRow.bindingId));
+    op.serviceId = first(res == null ? null : res.serviceId(), known == null ? null : known.serviceId);
+    op.planId = first(res == null ? null : res.provisionedPlanId(), known == null ? null : known.planId);
     if (res != null && res.broker() != null) {
       StepSupport.brokerInto(op, res.broker());
-    } else if (bindRow != null && bindRow.brokerUrl != null) {
-      StepSupport.brokerInto(op, bindRow);
+    } else if (known != null && known.brokerUrl != null) {
+      StepSupport.brokerInto(op, known);
     } else {
-      return retryWithReport(op, Reasons.UNBIND_CALL_FAILED, "Cannot unbind: the broker of the binding's instance cannot be found");
+      return unbindFailed(op, Reasons.UNBIND_CALL_FAILED, "Cannot unbind: the broker of the binding's instance cannot be found", true);
     }
     if (op.instanceId == null || op.bindingId == null || op.serviceId == null || op.planId == null) {
-      return retryWithReport(op, Reasons.UNBIND_CALL_FAILED, "Cannot unbind: the instance, service or plan id cannot be determined");
+      return unbindFailed(op, Reasons.UNBIND_CALL_FAILED, "Cannot unbind: the instance, service or plan id cannot be determined", true);
     }
     op.originatingIdentity = StepSupport.originatingIdentity(binding.getSpec().userInfo);
     op.attempts++;
@@ -339,9 +538,7 @@ public class BindingHandler extends ConversationHandler {
     Long maxPolling = res == null ? null : res.maximumPollingDuration();
     return support
         .publish(inFlight)
-        .flatMap(v -> send(op, "Unbind", "DELETE", OsbPaths.binding(op.instanceId, op.bindingId) + OsbPaths.query(deleteQuery(op)),
-            null, op.originatingIdentity, r -> OsbOutcomes.unbind(op.brokerName, r),
-            e -> OsbOutcomes.transport(e, false, Reasons.UNBIND_CALL_FAILED)))
+        .flatMap(v -> sendDelete(op, "Unbind", op.originatingIdentity))
         .flatMap(o -> {
           support.note(op, o);
           return switch (o.kind()) {
@@ -355,23 +552,31 @@ public class BindingHandler extends ConversationHandler {
               r.lastOperation = o.operation();
               yield Uni.createFrom().item(Step.of(op, r));
             }
-            default -> unbindFailed(op, o.reason(), o.message());
+            default -> unbindFailed(op, o.reason(), o.message(), false);
           };
         });
   }
 
+  private Uni<OsbOutcome> sendDelete(OperationRecord op, String action, String identity) {
+    return send(op, action, "DELETE", OsbPaths.binding(op.instanceId, op.bindingId) + OsbPaths.query(deleteQuery(op)),
+        null, identity, r -> OsbOutcomes.unbind(op.brokerName, r),
+        e -> OsbOutcomes.transport(e, false, Reasons.UNBIND_CALL_FAILED));
+  }
+
   private Uni<Step> pollUnbind(OperationRecord op) {
+    boolean predecessor = op.operation == Operation.UNBIND_PREDECESSOR;
     if (support.pollingExpired(op)) {
       op.operationToken = null;
-      return unbindFailed(op, StepSupport.POLLING_TIMEOUT,
-          "The broker \"" + op.brokerName + "\" did not finish the unbind within the maximum polling duration");
+      return unbindFailed(op, predecessor ? Reasons.PREDECESSOR_UNBIND_FAILED : StepSupport.POLLING_TIMEOUT,
+          "The broker \"" + op.brokerName + "\" did not finish the unbind within the maximum polling duration", false);
     }
-    return pollOnce(op, true, Reasons.UNBIND_CALL_FAILED, op.originatingIdentity)
+    return pollOnce(op, true, Reasons.UNBIND_CALL_FAILED, predecessor ? null : op.originatingIdentity)
         .flatMap(o -> switch (o.kind()) {
-          case DONE -> unbound(op);
+          case DONE -> predecessor ? predecessorUnbound(op) : unbound(op);
           case FAILED -> {
             op.operationToken = null;
-            yield unbindFailed(op, o.reason(), o.message());
+            // Spec: a failed async unbind is orphan-mitigated, i.e. the DELETE is sent again.
+            yield unbindFailed(op, predecessor ? Reasons.PREDECESSOR_UNBIND_FAILED : o.reason(), o.message(), false);
           }
           default -> Uni.createFrom().item(keepPolling(op, o, Reasons.UNBINDING));
         });
@@ -379,31 +584,80 @@ public class BindingHandler extends ConversationHandler {
 
   /** Result first, then the tombstone; a failed tombstone retries the (idempotent) unbind. */
   private Uni<Step> unbound(OperationRecord op) {
-    op.reason = Reasons.UNBOUND_SUCCESSFULLY;
-    op.message = "The binding was deleted at the broker successfully";
-    op.operationToken = null;
-    OperationResult r = support.result(op, Outcome.SUCCEEDED, op.reason, op.message);
+    OperationResult r = support.result(op, Outcome.SUCCEEDED, Reasons.UNBOUND_SUCCESSFULLY,
+        "The binding was deleted at the broker successfully");
     r.asyncOpInProgress = false;
+    r.bindingId = op.bindingId;
     return support
         .publish(r)
         .flatMap(v -> credentials.tombstone(op.resourceUid))
+        // Predecessors of a rotated binding waiting for their grace period go now.
+        .flatMap(v -> store.hurryPredecessorUnbinds(op.resourceUid))
         .map(v -> {
+          op.reason = Reasons.UNBOUND_SUCCESSFULLY;
+          op.message = r.message;
+          op.operationToken = null;
           support.finish(op, OperationState.SUCCEEDED);
           return Step.of(op);
         });
   }
 
-  private Uni<Step> unbindFailed(OperationRecord op, String reason, String message) {
-    op.reason = reason;
-    op.message = message;
-    support.retryLater(op);
+  /** Unbind failures are retried: the platform keeps remembering the binding. */
+  private Uni<Step> unbindFailed(OperationRecord op, String reason, String message, boolean beforeSending) {
     OperationResult r = support.result(op, Outcome.FAILED, reason, message);
     r.terminal = false;
     r.asyncOpInProgress = false;
-    return support.publish(r).replaceWith(Step.of(op));
+    if (op.operation == Operation.UNBIND_PREDECESSOR) {
+      r.predecessorBindingId = op.bindingId;
+    }
+    return support.publish(r).map(v -> {
+      op.reason = reason;
+      op.message = message;
+      if (beforeSending) {
+        op.attempts++;
+      }
+      support.retryLater(op);
+      return Step.of(op);
+    });
+  }
+
+  // --- predecessor of a rotation ---------------------------------------------------------
+
+  /** The row carries everything needed; the ServiceBinding itself may be gone by now. */
+  private Uni<Step> sendPredecessorUnbind(OperationRecord op) {
+    if (support.retriesExpired(op)) {
+      return retriesExhausted(op);
+    }
+    op.attempts++;
+    support.newRequest(op);
+    return sendDelete(op, "UnbindPredecessor", null).flatMap(o -> {
+      support.note(op, o);
+      return switch (o.kind()) {
+        case DONE -> predecessorUnbound(op);
+        case ACCEPTED -> {
+          support.startPolling(op, OperationState.POLLING, o.operation(), null);
+          yield Uni.createFrom().item(Step.of(op));
+        }
+        default -> unbindFailed(op, Reasons.PREDECESSOR_UNBIND_FAILED, o.message(), false);
+      };
+    });
+  }
+
+  private Uni<Step> predecessorUnbound(OperationRecord op) {
+    OperationResult r = support.result(op, Outcome.SUCCEEDED, Reasons.PREDECESSOR_UNBOUND,
+        "The predecessor binding " + op.bindingId + " of a rotation was unbound after its grace period");
+    r.predecessorBindingId = op.bindingId;
+    return support.publish(r).map(v -> {
+      op.reason = Reasons.PREDECESSOR_UNBOUND;
+      op.message = r.message;
+      op.operationToken = null;
+      support.finish(op, OperationState.SUCCEEDED);
+      return Step.of(op);
+    });
   }
 
   private static String first(String a, String b) {
     return a != null ? a : b;
   }
+
 }

@@ -1,8 +1,9 @@
 package io.servicecatalog.gateway.reconcile;
 
+import io.fabric8.kubernetes.client.CustomResource;
+import io.servicecatalog.gateway.catalog.CatalogFilter;
 import io.servicecatalog.gateway.catalogapi.CatalogApi;
 import io.servicecatalog.gateway.k8s.BrokerAuth;
-import io.servicecatalog.gateway.osb.OsbClient;
 import io.servicecatalog.gateway.osb.OsbOutcome;
 import io.servicecatalog.gateway.osb.OsbOutcome.Kind;
 import io.servicecatalog.gateway.osb.OsbOutcomes;
@@ -15,27 +16,29 @@ import io.servicecatalog.model.ServiceCatalog.Reasons;
 import io.servicecatalog.model.events.OperationResult;
 import io.servicecatalog.model.events.OperationResult.Operation;
 import io.servicecatalog.model.events.OperationResult.Outcome;
-import io.servicecatalog.model.v1beta1.ClusterServiceBroker;
+import io.servicecatalog.model.v1beta1.ServiceBrokerSpec;
+import io.servicecatalog.model.v1beta1.ServiceBrokerStatus;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Objects;
 import java.util.Set;
 
 /**
- * FETCH_CATALOG: {@code GET /v2/catalog}. Failures are retried on the gateway's own backoff
- * (the row stays PENDING with a later next_attempt_at), so the status change a failure causes
- * cannot trigger a tight refetch loop: the row for that generation already exists.
+ * FETCH_CATALOG: {@code GET /v2/catalog} for ClusterServiceBrokers and namespaced
+ * ServiceBrokers. The broker's catalogRestrictions are applied here, before the catalog is
+ * published, so catalog-api imports only what is allowed (and marks the rest
+ * removedFromBrokerCatalog). Failures are retried on the gateway's own backoff (the row stays
+ * PENDING with a later next_attempt_at), so the status change a failure causes cannot trigger a
+ * tight refetch loop: the row for that generation already exists.
  */
 @ApplicationScoped
 public class CatalogFetchHandler implements OperationHandler {
   private final StepSupport support;
   private final CatalogApi catalogApi;
-  private final OsbClient osb;
 
-  public CatalogFetchHandler(StepSupport support, CatalogApi catalogApi, OsbClient osb) {
+  public CatalogFetchHandler(StepSupport support, CatalogApi catalogApi) {
     this.support = support;
     this.catalogApi = catalogApi;
-    this.osb = osb;
   }
 
   @Override
@@ -43,12 +46,16 @@ public class CatalogFetchHandler implements OperationHandler {
     return Set.of(Operation.FETCH_CATALOG);
   }
 
-  @Override
-  public Uni<Step> step(OperationRecord op) {
-    return catalogApi.broker(op.resourceName).flatMap(broker -> fetch(op, broker));
+  private static boolean namespaced(OperationRecord op) {
+    return "ServiceBroker".equals(op.resourceKind);
   }
 
-  private Uni<Step> fetch(OperationRecord op, ClusterServiceBroker broker) {
+  @Override
+  public Uni<Step> step(OperationRecord op) {
+    return catalogApi.broker(namespaced(op) ? op.resourceNamespace : null, op.resourceName).flatMap(broker -> fetch(op, broker));
+  }
+
+  private Uni<Step> fetch(OperationRecord op, CustomResource<ServiceBrokerSpec, ServiceBrokerStatus> broker) {
     if (broker == null || !Objects.equals(broker.getMetadata().getUid(), op.resourceUid)) {
       support.cancel(op, "the broker no longer exists");
       return Uni.createFrom().item(Step.of(op));
@@ -62,53 +69,80 @@ public class CatalogFetchHandler implements OperationHandler {
       return Uni.createFrom().item(Step.of(op));
     }
     if (support.retriesExpired(op)) {
-      op.terminal = true;
-      op.reason = StepSupport.RETRY_TIMEOUT;
-      op.message = "Gave up fetching the catalog of broker \"" + op.resourceName + "\" after "
-          + support.config.retry().maxDuration() + ": " + op.message;
-      support.finish(op, OperationState.FAILED);
-      OperationResult r = support.result(op, Outcome.FAILED, op.reason, op.message);
+      String message = "Gave up fetching the catalog of broker \"" + op.resourceName + "\" after "
+          + support.config().retry().maxDuration() + ": " + op.message;
+      OperationResult r = support.result(op, Outcome.FAILED, StepSupport.RETRY_TIMEOUT, message);
       r.terminal = true;
-      return support.publish(r).replaceWith(Step.of(op));
+      return support.publish(r).map(v -> {
+        op.terminal = true;
+        op.reason = StepSupport.RETRY_TIMEOUT;
+        op.message = message;
+        support.finish(op, OperationState.FAILED);
+        return Step.of(op);
+      });
     }
     op.generation = broker.getMetadata().getGeneration();
     StepSupport.brokerInto(op, broker);
     op.attempts++;
     support.newRequest(op);
+    // A catalog fetch renegotiates the API version from 2.17 down (the broker may have been upgraded).
     OsbRequest request =
-        new OsbRequest("GetCatalog", "GET", OsbPaths.CATALOG, null, null, op.requestIdentity, op.subject());
+        new OsbRequest("GetCatalog", "GET", OsbPaths.CATALOG, null, null, op.requestIdentity, op.subject(), op.resourceUid, true);
     return support
-        .endpoint(op)
-        .flatMap(endpoint -> osb.send(endpoint, request))
+        .send(op, request)
         .map(response -> OsbOutcomes.catalog(op.brokerName, response))
         .onFailure(OsbTransportException.class)
         .recoverWithItem(e -> OsbOutcomes.transport((OsbTransportException) e, false, Reasons.ERROR_FETCHING_CATALOG))
         .onFailure(BrokerAuth.AuthException.class)
-        .recoverWithItem(
-            e -> new OsbOutcome(Kind.FAILED, false, false, Reasons.ERROR_AUTH_CREDENTIALS,
-                "Error getting broker auth credentials for broker \"" + op.brokerName + "\": " + e.getMessage(),
-                null, op.requestIdentity, null, null, null, null, null, null))
-        .flatMap(outcome -> conclude(op, outcome));
+        .recoverWithItem(e -> OsbOutcome.failed(null, op.requestIdentity, false, false, Reasons.ERROR_AUTH_CREDENTIALS,
+            "Error getting broker auth credentials for broker \"" + op.brokerName + "\": " + e.getMessage()))
+        .flatMap(outcome -> conclude(op, broker, outcome));
   }
 
-  private Uni<Step> conclude(OperationRecord op, OsbOutcome outcome) {
+  private Uni<Step> conclude(OperationRecord op, CustomResource<ServiceBrokerSpec, ServiceBrokerStatus> broker, OsbOutcome outcome) {
     support.note(op, outcome);
     if (outcome.is(Kind.DONE)) {
-      op.reason = Reasons.FETCHED_CATALOG;
-      op.message = "Successfully fetched catalog entries from broker.";
-      support.finish(op, OperationState.SUCCEEDED);
-      OperationResult r = support.result(op, Outcome.SUCCEEDED, op.reason, op.message);
-      r.catalog = outcome.catalog();
-      return support.publish(r).replaceWith(Step.of(op));
+      CatalogFilter.Filtered filtered;
+      try {
+        filtered = CatalogFilter.apply(outcome.catalog(), broker.getSpec() == null ? null : broker.getSpec().catalogRestrictions,
+            namespaced(op));
+      } catch (CatalogFilter.InvalidRestrictionException e) {
+        // Retrying cannot help until the broker's spec changes (a new generation, a new row).
+        String message = "Error fetching catalog from broker \"" + op.brokerName + "\": " + e.getMessage();
+        OperationResult r = support.result(op, Outcome.FAILED, Reasons.ERROR_FETCHING_CATALOG, message);
+        r.terminal = true;
+        return support.publish(r).map(v -> {
+          op.reason = Reasons.ERROR_FETCHING_CATALOG;
+          op.message = message;
+          op.terminal = true;
+          support.finish(op, OperationState.FAILED);
+          return Step.of(op);
+        });
+      }
+      String message = "Successfully fetched catalog entries from broker."
+          + (filtered.changed()
+              ? " catalogRestrictions applied by broker-gateway: " + filtered.classesAfter() + " of " + filtered.classesBefore()
+                  + " classes and " + filtered.plansAfter() + " of " + filtered.plansBefore() + " plans kept."
+              : "");
+      OperationResult r = support.result(op, Outcome.SUCCEEDED, Reasons.FETCHED_CATALOG, message);
+      r.catalog = filtered.catalog();
+      return support.publish(r).map(v -> {
+        op.reason = Reasons.FETCHED_CATALOG;
+        op.message = message;
+        support.finish(op, OperationState.SUCCEEDED);
+        return Step.of(op);
+      });
     }
-    support.retryLater(op);
     OperationResult r = support.result(op, Outcome.FAILED, outcome.reason(), outcome.message());
     r.terminal = false;
-    return support.publish(r).replaceWith(Step.of(op));
+    return support.publish(r).map(v -> {
+      support.retryLater(op);
+      return Step.of(op);
+    });
   }
 
   /** A newer generation has its own row; a relist is moot once a later fetch succeeded. */
-  private static boolean superseded(OperationRecord op, ClusterServiceBroker broker) {
+  private static boolean superseded(OperationRecord op, CustomResource<ServiceBrokerSpec, ServiceBrokerStatus> broker) {
     Long current = broker.getMetadata().getGeneration();
     if (op.opKey.startsWith(Decisions.GENERATION_KEY_PREFIX)) {
       return current != null && op.generation != null && current > op.generation;

@@ -3,14 +3,15 @@ package io.servicecatalog.gateway.reconcile;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.servicecatalog.model.ServiceCatalog;
 import io.servicecatalog.model.ServiceCatalog.Reasons;
-import io.servicecatalog.model.v1beta1.ClusterServiceBroker;
-import io.servicecatalog.model.v1beta1.ClusterServiceClass;
-import io.servicecatalog.model.v1beta1.ClusterServicePlan;
+import io.fabric8.kubernetes.client.CustomResource;
 import io.servicecatalog.model.v1beta1.ServiceBinding;
 import io.servicecatalog.model.v1beta1.ServiceBindingStatus;
 import io.servicecatalog.model.v1beta1.ServiceBrokerSpec;
+import io.servicecatalog.model.v1beta1.ServiceBrokerStatus;
+import io.servicecatalog.model.v1beta1.ServiceClassSpec;
 import io.servicecatalog.model.v1beta1.ServiceInstance;
 import io.servicecatalog.model.v1beta1.ServiceInstanceStatus;
+import io.servicecatalog.model.v1beta1.ServicePlanSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -29,15 +30,26 @@ public final class Decisions {
 
   public static final String GENERATION_KEY_PREFIX = "generation:";
   public static final String RELIST_KEY_PREFIX = "relist:";
+  /** FETCH_CATALOG asked for by a MaintenanceInfoConflict answer (spec: fetch the catalog again). */
+  public static final String CONFLICT_KEY_PREFIX = "maintenance-conflict:";
+  /** ROTATE_BINDING asked for by spec.rotationRequests = N. */
+  public static final String ROTATION_REQUEST_KEY_PREFIX = "requests:";
+  /** ROTATE_BINDING scheduled from the broker's renew_before / expires_at for one binding id. */
+  public static final String ROTATION_AUTO_KEY_PREFIX = "auto:";
+  /** UNBIND_PREDECESSOR of one binding id. */
+  public static final String PREDECESSOR_KEY_PREFIX = "predecessor:";
+  /** The one FETCH_INSTANCE row of an instance, run again every drift interval. */
+  public static final String DRIFT_KEY = "drift";
 
-  // --- ClusterServiceBroker --------------------------------------------------------------
+  // --- brokers (ClusterServiceBroker and ServiceBroker) ------------------------------------
 
   /**
    * The key of the catalog fetch this broker needs, if any: {@code generation:N} when its spec
    * generation was not reconciled yet; {@code relist:<lastCatalogRetrievalTime>} when its relist
    * period has elapsed (relistBehavior Duration, the default).
    */
-  public static Optional<String> catalogFetchKey(ClusterServiceBroker b, Duration defaultRelist, Instant now) {
+  public static Optional<String> catalogFetchKey(
+      CustomResource<ServiceBrokerSpec, ServiceBrokerStatus> b, Duration defaultRelist, Instant now) {
     if (b == null || b.getMetadata() == null || deleting(b.getMetadata().getDeletionTimestamp())) {
       return Optional.empty();
     }
@@ -75,10 +87,40 @@ public final class Decisions {
     if (s != null && (ServiceInstanceStatus.PROVISIONED.equals(s.provisionStatus) || s.isFailed())) {
       return false;
     }
-    return i.getSpec().clusterServicePlanRef != null
-        && i.getSpec().clusterServicePlanRef.name != null
-        && i.getSpec().clusterServiceClassRef != null
-        && i.getSpec().clusterServiceClassRef.name != null;
+    return planResolved(i);
+  }
+
+  /** The instance's plan and class references are resolved (cluster-scoped or namespaced). */
+  public static boolean planResolved(ServiceInstance i) {
+    return Resolution.planNameOf(i) != null && Resolution.classNameOf(i) != null;
+  }
+
+  /**
+   * An update is due: the instance is provisioned, not being deleted, and its spec generation
+   * (plan, parameters, updateRequests) is newer than the one catalog-api reports as processed.
+   */
+  public static boolean needsUpdate(ServiceInstance i) {
+    if (i == null || i.getMetadata() == null || deleting(i.getMetadata().getDeletionTimestamp()) || i.getSpec() == null) {
+      return false;
+    }
+    ServiceInstanceStatus s = i.getStatus();
+    if (s == null || !ServiceInstanceStatus.PROVISIONED.equals(s.provisionStatus) || !planResolved(i)) {
+      return false;
+    }
+    Long generation = i.getMetadata().getGeneration();
+    Long observed = s.observedGeneration != null ? s.observedGeneration : s.reconciledGeneration;
+    return generation != null && observed != null && generation > observed;
+  }
+
+  /** A provisioned instance that is not being deleted nor changed: worth comparing with its broker. */
+  public static boolean mayCheckDrift(ServiceInstance i) {
+    return i != null
+        && i.getMetadata() != null
+        && !deleting(i.getMetadata().getDeletionTimestamp())
+        && i.getStatus() != null
+        && ServiceInstanceStatus.PROVISIONED.equals(i.getStatus().provisionStatus)
+        && planResolved(i)
+        && !needsUpdate(i);
   }
 
   public static boolean needsDeprovision(ServiceInstance i) {
@@ -124,11 +166,30 @@ public final class Decisions {
   }
 
   /** Plan {@code bindable} overrides the class's; a class without the field is not bindable. */
-  public static boolean bindable(ClusterServiceClass serviceClass, ClusterServicePlan plan) {
-    if (plan != null && plan.getSpec() != null && plan.getSpec().bindable != null) {
-      return plan.getSpec().bindable;
+  public static boolean bindable(ServiceClassSpec serviceClass, ServicePlanSpec plan) {
+    if (plan != null && plan.bindable != null) {
+      return plan.bindable;
     }
-    return serviceClass != null && serviceClass.getSpec() != null && Boolean.TRUE.equals(serviceClass.getSpec().bindable);
+    return serviceClass != null && Boolean.TRUE.equals(serviceClass.bindable);
+  }
+
+  /**
+   * The rotation key a binding asks for with {@code spec.rotationRequests}: {@code requests:N}
+   * while the binding is Ready and not being deleted; whether N is beyond what was already
+   * answered is decided against the operations table when the row runs.
+   */
+  public static Optional<String> rotationRequestKey(ServiceBinding b) {
+    if (b == null || b.getMetadata() == null || deleting(b.getMetadata().getDeletionTimestamp()) || b.getSpec() == null
+        || b.getSpec().rotationRequests == null || b.getSpec().rotationRequests <= 0
+        || b.getStatus() == null || !b.getStatus().isReady()) {
+      return Optional.empty();
+    }
+    return Optional.of(ROTATION_REQUEST_KEY_PREFIX + b.getSpec().rotationRequests);
+  }
+
+  /** Operations of an instance and of its bindings are sent one at a time: their common key. */
+  public static String serialKey(String namespace, String instanceName) {
+    return instanceName == null ? null : (namespace == null ? "" : namespace) + "/" + instanceName;
   }
 
   // --- helpers ---------------------------------------------------------------------------

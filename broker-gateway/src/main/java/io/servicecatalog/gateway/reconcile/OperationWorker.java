@@ -17,6 +17,7 @@ import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,9 +57,21 @@ public class OperationWorker {
   private volatile Instant lastClaim;
   private volatile String lastClaimError;
   private final AtomicLong steps = new AtomicLong();
+  private final List<Long> timers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+  @Inject
   public OperationWorker(OperationStore store, GatewayConfig config, Vertx vertx, ResultPublisher results,
       Instance<OperationHandler> allHandlers, MeterRegistry registry) {
+    this(store, config, vertx, results, allHandlers, registry,
+        config.worker().ownerId().orElseGet(OperationWorker::randomOwner));
+  }
+
+  /**
+   * A worker with its own owner id: what a second replica of the gateway is. Used by the
+   * application (owner from config or random) and by tests that run two claimers on one table.
+   */
+  public OperationWorker(OperationStore store, GatewayConfig config, Vertx vertx, ResultPublisher results,
+      Iterable<OperationHandler> allHandlers, MeterRegistry registry, String owner) {
     this.store = store;
     this.config = config;
     this.vertx = vertx;
@@ -68,7 +81,7 @@ public class OperationWorker {
         handlers.put(op, h);
       }
     }
-    this.owner = config.worker().ownerId().orElseGet(OperationWorker::randomOwner);
+    this.owner = owner;
     Gauge.builder("servicecatalog.operations.polling", polling, AtomicLong::get)
         .description("OSB operations whose last_operation is being polled (all replicas)")
         .register(registry);
@@ -82,17 +95,29 @@ public class OperationWorker {
         LOG.infof("Resuming %d operations leased to %s before a restart", released, owner);
       }
     }
+    startWorking();
+  }
+
+  /** Starts claiming (the application does this at start; a test replica when it is told). */
+  public void startWorking() {
     running = true;
     LOG.infof("Operation worker %s started (interval %s, lease %s, concurrency %d)", owner,
         config.worker().interval(), config.worker().leaseDuration(), config.worker().maxConcurrency());
-    vertx.setPeriodic(Math.max(10, config.worker().interval().toMillis()), id -> tick());
+    timers.add(vertx.setPeriodic(Math.max(10, config.worker().interval().toMillis()), id -> tick()));
     long renewEvery = Math.max(100, config.worker().leaseDuration().toMillis() / 3);
-    vertx.setPeriodic(renewEvery, id -> renewLeases());
-    vertx.setPeriodic(5_000, id -> refreshGauge());
+    timers.add(vertx.setPeriodic(renewEvery, id -> renewLeases()));
+    timers.add(vertx.setPeriodic(5_000, id -> refreshGauge()));
   }
 
   void stop(@Observes ShutdownEvent ev) {
+    stopWorking();
+  }
+
+  /** Stops claiming; steps in hand finish. */
+  public void stopWorking() {
     running = false;
+    timers.forEach(vertx::cancelTimer);
+    timers.clear();
   }
 
   public String owner() {
@@ -161,6 +186,7 @@ public class OperationWorker {
     inHand.add(row.id);
     steps.incrementAndGet();
     OperationHandler handler = handlers.get(row.operation);
+    OperationRecord snapshot = row.copy();
     Uni<Step> step =
         handler == null
             ? Uni.createFrom().item(unsupported(row))
@@ -171,7 +197,7 @@ public class OperationWorker {
         .after(stepTimeout)
         .fail()
         .onFailure()
-        .recoverWithItem(e -> unexpected(row, e))
+        .recoverWithItem(e -> unexpected(row, snapshot, e))
         .flatMap(s -> store.save(s.record(), owner).flatMap(saved -> afterSave(s, saved)))
         .onTermination()
         .invoke(() -> inHand.remove(row.id))
@@ -210,16 +236,20 @@ public class OperationWorker {
 
   /**
    * A step failed in a way the handler did not turn into an outcome (catalog-api, Kubernetes or
-   * Kafka unavailable...): keep the row as it was and try again after a backoff.
+   * Kafka unavailable...). The row goes back to what it was before the step and is tried again
+   * after a backoff; except when a create request went out (SENT) and its answer could not be
+   * recorded: then the row stays SENT, and the next step treats the outcome as unknown (orphan
+   * mitigation, then the request again).
    */
-  private Step unexpected(OperationRecord row, Throwable e) {
-    row.attempts++;
-    Duration delay = stepRetryDelay(row.attempts);
-    row.nextAttemptAt = Instant.now().plus(delay);
-    row.message = "Internal error, retrying in " + delay.toMillis() + " ms: " + e.getClass().getSimpleName()
+  private Step unexpected(OperationRecord row, OperationRecord snapshot, Throwable e) {
+    OperationRecord r = row.state == OperationState.SENT ? row : snapshot;
+    r.attempts = Math.max(r.attempts, snapshot.attempts) + (r == snapshot ? 1 : 0);
+    Duration delay = stepRetryDelay(r.attempts);
+    r.nextAttemptAt = Instant.now().plus(delay);
+    r.message = "Internal error, retrying in " + delay.toMillis() + " ms: " + e.getClass().getSimpleName()
         + (e.getMessage() == null ? "" : ": " + e.getMessage());
-    LOG.warnf("%s: %s %s step failed (%s); retrying in %d ms", row.subject(), row.operation, row.state, e.toString(), delay.toMillis());
-    return Step.of(row);
+    LOG.warnf("%s: %s %s step failed (%s); retrying in %d ms", row.subject(), row.operation, snapshot.state, e.toString(), delay.toMillis());
+    return Step.of(r);
   }
 
   private Duration stepRetryDelay(int attempts) {

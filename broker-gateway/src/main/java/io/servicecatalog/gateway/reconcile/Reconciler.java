@@ -2,6 +2,7 @@ package io.servicecatalog.gateway.reconcile;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.client.CustomResource;
 import io.servicecatalog.gateway.catalogapi.CatalogApi;
 import io.servicecatalog.gateway.config.GatewayConfig;
 import io.servicecatalog.gateway.store.NewOperation;
@@ -13,6 +14,9 @@ import io.servicecatalog.model.events.ResourceEvent;
 import io.servicecatalog.model.v1beta1.ClusterServiceBroker;
 import io.servicecatalog.model.v1beta1.ResourceKind;
 import io.servicecatalog.model.v1beta1.ServiceBinding;
+import io.servicecatalog.model.v1beta1.ServiceBroker;
+import io.servicecatalog.model.v1beta1.ServiceBrokerSpec;
+import io.servicecatalog.model.v1beta1.ServiceBrokerStatus;
 import io.servicecatalog.model.v1beta1.ServiceInstance;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -60,6 +64,7 @@ public class Reconciler {
     try {
       return switch (kind.get()) {
         case CLUSTER_SERVICE_BROKER -> broker(Json.MAPPER.treeToValue(object, ClusterServiceBroker.class));
+        case SERVICE_BROKER -> broker(Json.MAPPER.treeToValue(object, ServiceBroker.class));
         case SERVICE_INSTANCE -> instance(Json.MAPPER.treeToValue(object, ServiceInstance.class));
         case SERVICE_BINDING -> binding(Json.MAPPER.treeToValue(object, ServiceBinding.class));
         default -> Uni.createFrom().voidItem();
@@ -70,21 +75,33 @@ public class Reconciler {
     }
   }
 
-  public Uni<Void> broker(ClusterServiceBroker b) {
+  public Uni<Void> broker(CustomResource<ServiceBrokerSpec, ServiceBrokerStatus> b) {
     Optional<String> key = Decisions.catalogFetchKey(b, config.brokerRelistInterval(), Instant.now());
     if (key.isEmpty()) {
       return Uni.createFrom().voidItem();
     }
-    return ensure(b.getKind(), b.getMetadata(), Operation.FETCH_CATALOG, key.get());
+    return ensure(op(b.getKind(), b.getMetadata(), Operation.FETCH_CATALOG, key.get(), null));
   }
 
   public Uni<Void> instance(ServiceInstance i) {
     List<Uni<Void>> work = new ArrayList<>();
+    ObjectMeta m = i.getMetadata();
+    String serial = Decisions.serialKey(m.getNamespace(), m.getName());
     if (Decisions.needsProvision(i)) {
-      work.add(ensure(i.getKind(), i.getMetadata(), Operation.PROVISION, OperationRecord.ONCE));
+      work.add(ensure(op(i.getKind(), m, Operation.PROVISION, OperationRecord.ONCE, serial)));
+    }
+    if (Decisions.needsUpdate(i)) {
+      work.add(ensure(op(i.getKind(), m, Operation.UPDATE, Decisions.GENERATION_KEY_PREFIX + m.getGeneration(), serial)));
     }
     if (Decisions.needsDeprovision(i)) {
-      work.add(ensure(i.getKind(), i.getMetadata(), Operation.DEPROVISION, OperationRecord.ONCE));
+      work.add(ensure(op(i.getKind(), m, Operation.DEPROVISION, OperationRecord.ONCE, serial)));
+    }
+    if (!config.drift().interval().isZero() && Decisions.mayCheckDrift(i)) {
+      // One row per instance, run again once the last check is older than the interval.
+      NewOperation drift = new NewOperation(i.getKind(), m.getNamespace(), m.getName(), m.getUid(), m.getGeneration(),
+          Operation.FETCH_INSTANCE, Decisions.DRIFT_KEY, serial, null, null)
+          .rearmingWhenFinishedBefore(Instant.now().minus(config.drift().interval()));
+      work.add(ensure(drift));
     }
     return all(work);
   }
@@ -92,10 +109,11 @@ public class Reconciler {
   /** A binding whose instance must be looked up (event path). */
   public Uni<Void> binding(ServiceBinding b) {
     if (Decisions.needsUnbind(b)) {
-      return ensure(b.getKind(), b.getMetadata(), Operation.UNBIND, OperationRecord.ONCE);
+      return unbind(b);
     }
+    Uni<Void> rotation = rotation(b);
     if (!Decisions.mayNeedBind(b)) {
-      return Uni.createFrom().voidItem();
+      return rotation;
     }
     return catalogApi
         .instance(b.getMetadata().getNamespace(), b.getSpec().instanceRef.name)
@@ -105,24 +123,43 @@ public class Reconciler {
   /** A binding with its instance already known (resync path); instance may be null. */
   public Uni<Void> binding(ServiceBinding b, ServiceInstance instance) {
     if (Decisions.needsUnbind(b)) {
-      return ensure(b.getKind(), b.getMetadata(), Operation.UNBIND, OperationRecord.ONCE);
+      return unbind(b);
     }
     if (Decisions.needsBind(b, instance)) {
-      return ensure(b.getKind(), b.getMetadata(), Operation.BIND, OperationRecord.ONCE);
+      return ensure(op(b.getKind(), b.getMetadata(), Operation.BIND, OperationRecord.ONCE, bindingSerial(b)));
     }
-    return Uni.createFrom().voidItem();
+    return rotation(b);
   }
 
-  private Uni<Void> ensure(String kind, ObjectMeta meta, Operation operation, String key) {
-    NewOperation n =
-        new NewOperation(kind, meta.getNamespace(), meta.getName(), meta.getUid(), meta.getGeneration(), operation, key);
+  private Uni<Void> unbind(ServiceBinding b) {
+    return ensure(op(b.getKind(), b.getMetadata(), Operation.UNBIND, OperationRecord.ONCE, bindingSerial(b)));
+  }
+
+  private Uni<Void> rotation(ServiceBinding b) {
+    return Decisions.rotationRequestKey(b)
+        .map(key -> ensure(op(b.getKind(), b.getMetadata(), Operation.ROTATE_BINDING, key, bindingSerial(b))))
+        .orElseGet(() -> Uni.createFrom().voidItem());
+  }
+
+  private static String bindingSerial(ServiceBinding b) {
+    return Decisions.serialKey(b.getMetadata().getNamespace(),
+        b.getSpec() == null || b.getSpec().instanceRef == null ? null : b.getSpec().instanceRef.name);
+  }
+
+  private static NewOperation op(String kind, ObjectMeta meta, Operation operation, String key, String serial) {
+    return new NewOperation(kind, meta.getNamespace(), meta.getName(), meta.getUid(), meta.getGeneration(), operation, key, serial);
+  }
+
+  /** Records a decision taken elsewhere (a handler asking for a catalog refetch, say). */
+  public Uni<Void> ensure(NewOperation n) {
     return store
         .ensure(n, config.retry().maxDuration())
         .invoke(
             recorded -> {
               if (recorded) {
-                LOG.infof("Recorded %s (%s) for %s %s%s uid=%s generation=%s", operation, key, kind,
-                    meta.getNamespace() == null ? "" : meta.getNamespace() + "/", meta.getName(), meta.getUid(), meta.getGeneration());
+                LOG.infof("Recorded %s (%s) for %s %s%s uid=%s generation=%s", n.operation(), n.opKey(), n.resourceKind(),
+                    n.resourceNamespace() == null ? "" : n.resourceNamespace() + "/", n.resourceName(), n.resourceUid(),
+                    n.generation());
                 worker.kick();
               }
             })

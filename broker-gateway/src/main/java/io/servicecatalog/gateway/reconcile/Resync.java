@@ -5,7 +5,9 @@ import io.quarkus.runtime.StartupEvent;
 import io.servicecatalog.gateway.catalogapi.CatalogApi;
 import io.servicecatalog.gateway.config.GatewayConfig;
 import io.servicecatalog.gateway.store.OperationStore;
-import io.servicecatalog.model.v1beta1.ClusterServiceBroker;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.servicecatalog.model.v1beta1.ServiceBrokerSpec;
+import io.servicecatalog.model.v1beta1.ServiceBrokerStatus;
 import io.servicecatalog.model.v1beta1.ServiceBinding;
 import io.servicecatalog.model.v1beta1.ServiceInstance;
 import io.smallrye.mutiny.Multi;
@@ -83,7 +85,7 @@ public class Resync {
         .eventually(() -> running.set(false));
   }
 
-  private Uni<Integer> reconcileAll(List<ClusterServiceBroker> brokers, List<ServiceInstance> instances, List<ServiceBinding> bindings) {
+  private Uni<Integer> reconcileAll(List<CustomResource<ServiceBrokerSpec, ServiceBrokerStatus>> brokers, List<ServiceInstance> instances, List<ServiceBinding> bindings) {
     Map<String, ServiceInstance> byName = new HashMap<>();
     for (ServiceInstance i : instances) {
       byName.put(i.getMetadata().getNamespace() + "/" + i.getMetadata().getName(), i);

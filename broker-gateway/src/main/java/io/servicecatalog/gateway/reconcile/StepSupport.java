@@ -1,25 +1,32 @@
 package io.servicecatalog.gateway.reconcile;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.fabric8.kubernetes.client.CustomResource;
 import io.servicecatalog.gateway.config.GatewayConfig;
 import io.servicecatalog.gateway.events.ResultPublisher;
 import io.servicecatalog.gateway.k8s.BrokerAuth;
 import io.servicecatalog.gateway.osb.BrokerEndpoint;
+import io.servicecatalog.gateway.osb.OsbClient;
 import io.servicecatalog.gateway.osb.OsbHeaders;
 import io.servicecatalog.gateway.osb.OsbOutcome;
+import io.servicecatalog.gateway.osb.OsbRequest;
+import io.servicecatalog.gateway.osb.OsbResponse;
 import io.servicecatalog.gateway.store.OperationRecord;
 import io.servicecatalog.gateway.store.OperationState;
+import io.servicecatalog.gateway.store.OperationStore;
 import io.servicecatalog.model.Json;
 import io.servicecatalog.model.events.OperationResult;
 import io.servicecatalog.model.events.OperationResult.Outcome;
-import io.servicecatalog.model.v1beta1.ClusterServiceBroker;
 import io.servicecatalog.model.v1beta1.ServiceBrokerAuthInfo;
+import io.servicecatalog.model.v1beta1.ServiceBrokerSpec;
+import io.servicecatalog.model.v1beta1.ServiceBrokerStatus;
 import io.servicecatalog.model.v1beta1.UserInfo;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Map;
 import java.util.UUID;
 
 /** What every handler shares: results, backoff, broker endpoint and identity headers. */
@@ -29,15 +36,26 @@ public class StepSupport {
   public static final String RETRY_TIMEOUT = "ErrorReconciliationRetryTimeout";
   /** Reason when polling last_operation reached the maximum polling duration. */
   public static final String POLLING_TIMEOUT = "ErrorPollingLastOperation";
+  /** Broker annotation: this broker's request timeout (a Go duration such as "30s" or "2m"). */
+  public static final String REQUEST_TIMEOUT_ANNOTATION = "servicecatalog.k8s.io/osb-request-timeout";
 
   final GatewayConfig config;
   final ResultPublisher results;
   final BrokerAuth brokerAuth;
+  final OperationStore store;
+  final OsbClient osb;
 
-  public StepSupport(GatewayConfig config, ResultPublisher results, BrokerAuth brokerAuth) {
+  public StepSupport(GatewayConfig config, ResultPublisher results, BrokerAuth brokerAuth, OperationStore store, OsbClient osb) {
     this.config = config;
     this.results = results;
     this.brokerAuth = brokerAuth;
+    this.store = store;
+    this.osb = osb;
+  }
+
+  /** The configuration (a method: this bean is reached through a client proxy, its fields are not). */
+  public GatewayConfig config() {
+    return config;
   }
 
   // --- results ---------------------------------------------------------------------------
@@ -71,7 +89,10 @@ public class StepSupport {
     return d.compareTo(max) > 0 ? max : d;
   }
 
-  /** Starts polling: first poll after the initial interval; deadline from the plan or config. */
+  /**
+   * Starts polling: first poll after the initial interval; the deadline is the plan's
+   * maximum_polling_duration or the platform's, whichever comes first.
+   */
   public void startPolling(OperationRecord op, OperationState state, String token, Long maxPollingSeconds) {
     Instant now = Instant.now();
     op.state = state;
@@ -79,11 +100,17 @@ public class StepSupport {
     op.lastDescription = null;
     op.pollIntervalMs = config.polling().initialInterval().toMillis();
     op.nextAttemptAt = now.plus(config.polling().initialInterval());
-    Duration max = maxPollingSeconds != null && maxPollingSeconds > 0 ? Duration.ofSeconds(maxPollingSeconds) : config.polling().maxDuration();
+    Duration max = config.polling().maxDuration();
+    if (maxPollingSeconds != null && maxPollingSeconds > 0 && Duration.ofSeconds(maxPollingSeconds).compareTo(max) < 0) {
+      max = Duration.ofSeconds(maxPollingSeconds);
+    }
     op.pollDeadline = now.plus(max);
   }
 
-  /** Next poll: the broker's Retry-After when given, else the doubled interval (capped). */
+  /**
+   * Next poll: the broker's Retry-After when given, else the doubled interval (capped). Never
+   * later than just after the polling deadline, so the deadline is noticed on time.
+   */
   public void pollAgain(OperationRecord op, Duration retryAfter) {
     long current = op.pollIntervalMs == null ? config.polling().initialInterval().toMillis() : op.pollIntervalMs;
     Duration wait;
@@ -94,7 +121,11 @@ public class StepSupport {
       op.pollIntervalMs = Math.max(next, 1);
       wait = Duration.ofMillis(op.pollIntervalMs);
     }
-    op.nextAttemptAt = Instant.now().plus(wait);
+    Instant next = Instant.now().plus(wait);
+    if (op.pollDeadline != null && next.isAfter(op.pollDeadline)) {
+      next = op.pollDeadline.plusMillis(1);
+    }
+    op.nextAttemptAt = next;
   }
 
   public boolean pollingExpired(OperationRecord op) {
@@ -112,13 +143,9 @@ public class StepSupport {
     op.nextAttemptAt = Instant.now().plus(retryDelay(op.attempts));
   }
 
-  /**
-   * Look again without counting a try, while {@code other} (an operation of the same resource)
-   * is under way: no sooner than its own next step, when it may finish.
-   */
-  public void waitFor(OperationRecord op, OperationRecord other) {
-    Instant soon = Instant.now().plus(config.polling().initialInterval());
-    op.nextAttemptAt = other.nextAttemptAt != null && other.nextAttemptAt.isAfter(soon) ? other.nextAttemptAt : soon;
+  /** Look again soon without counting a try (something else has to happen first). */
+  public void lookAgainSoon(OperationRecord op) {
+    op.nextAttemptAt = Instant.now().plus(config.polling().initialInterval().multipliedBy(2));
   }
 
   public void finish(OperationRecord op, OperationState state) {
@@ -144,39 +171,73 @@ public class StepSupport {
     if (o.message() != null) {
       op.message = o.message();
     }
+    if (o.instanceUsable() != null) {
+      op.instanceUsable = o.instanceUsable();
+    }
+    if (o.updateRepeatable() != null) {
+      op.updateRepeatable = o.updateRepeatable();
+    }
   }
 
-  /** A new request is about to be sent: fresh identity, one more attempt. */
+  /** A new request is about to be sent: fresh identity. */
   public void newRequest(OperationRecord op) {
     op.requestIdentity = UUID.randomUUID().toString();
     op.httpStatus = null;
   }
 
+  /**
+   * Writes the row now, keeping the lease (e.g. SENT right before a create request goes out).
+   * Fails when the lease was lost, so nothing is sent by a process that no longer owns the row.
+   */
+  public Uni<Void> checkpoint(OperationRecord op) {
+    return store.checkpoint(op, op.leaseOwner).flatMap(ok -> ok
+        ? Uni.createFrom().voidItem()
+        : Uni.createFrom().failure(new IllegalStateException("lease lost before the request was sent")));
+  }
+
   // --- broker ----------------------------------------------------------------------------
 
-  /** Copies where and how to reach the broker onto the row (no secret: a Secret reference). */
-  public static void brokerInto(OperationRecord op, ClusterServiceBroker broker) {
+  /**
+   * Copies where and how to reach the broker onto the row (no secret: a Secret reference). A
+   * namespaced ServiceBroker's Secret is in its own namespace.
+   */
+  public static void brokerInto(OperationRecord op, CustomResource<ServiceBrokerSpec, ServiceBrokerStatus> broker) {
+    ServiceBrokerSpec spec = broker.getSpec();
+    String ns = broker.getMetadata().getNamespace();
+    op.brokerKind = broker.getKind();
+    op.brokerNamespace = ns;
     op.brokerName = broker.getMetadata().getName();
-    op.brokerUrl = broker.getSpec() == null ? null : broker.getSpec().url;
-    op.brokerInsecure = broker.getSpec() != null && Boolean.TRUE.equals(broker.getSpec().insecureSkipTLSVerify);
-    op.brokerCaBundle = broker.getSpec() == null ? null : broker.getSpec().caBundle;
+    op.brokerUrl = spec == null ? null : spec.url;
+    op.brokerInsecure = spec != null && Boolean.TRUE.equals(spec.insecureSkipTLSVerify);
+    op.brokerCaBundle = spec == null ? null : spec.caBundle;
     op.authType = null;
     op.authSecretNamespace = null;
     op.authSecretName = null;
-    ServiceBrokerAuthInfo auth = broker.getSpec() == null ? null : broker.getSpec().authInfo;
+    ServiceBrokerAuthInfo auth = spec == null ? null : spec.authInfo;
+    ServiceBrokerAuthInfo.SecretAuth secret = null;
     if (auth != null && auth.basic != null && auth.basic.secretRef != null) {
       op.authType = BrokerAuth.BASIC;
-      op.authSecretNamespace = auth.basic.secretRef.namespace;
-      op.authSecretName = auth.basic.secretRef.name;
+      secret = auth.basic;
     } else if (auth != null && auth.bearer != null && auth.bearer.secretRef != null) {
       op.authType = BrokerAuth.BEARER;
-      op.authSecretNamespace = auth.bearer.secretRef.namespace;
-      op.authSecretName = auth.bearer.secretRef.name;
+      secret = auth.bearer;
     }
+    if (secret != null) {
+      boolean namespacedBroker = ns != null && !ns.isBlank();
+      op.authSecretNamespace = namespacedBroker || secret.secretRef.namespace == null || secret.secretRef.namespace.isBlank()
+          ? ns
+          : secret.secretRef.namespace;
+      op.authSecretName = secret.secretRef.name;
+    }
+    Map<String, String> annotations = broker.getMetadata().getAnnotations();
+    Duration timeout = annotations == null ? null : Decisions.parseGoDuration(annotations.get(REQUEST_TIMEOUT_ANNOTATION));
+    op.requestTimeoutMs = timeout == null ? null : timeout.toMillis();
   }
 
   /** Copies broker fields from another row (fallback when the broker object is gone). */
   public static void brokerInto(OperationRecord op, OperationRecord from) {
+    op.brokerKind = from.brokerKind;
+    op.brokerNamespace = from.brokerNamespace;
     op.brokerName = from.brokerName;
     op.brokerUrl = from.brokerUrl;
     op.brokerInsecure = from.brokerInsecure;
@@ -184,13 +245,32 @@ public class StepSupport {
     op.authType = from.authType;
     op.authSecretNamespace = from.authSecretNamespace;
     op.authSecretName = from.authSecretName;
+    op.requestTimeoutMs = from.requestTimeoutMs;
   }
 
-  /** The endpoint of the row's broker, with its Authorization read from the Secret now. */
+  /** "ClusterServiceBroker/name" or "ServiceBroker/namespace/name". */
+  public static String brokerKey(OperationRecord op) {
+    String kind = op.brokerKind == null ? "ClusterServiceBroker" : op.brokerKind;
+    return kind + "/" + (op.brokerNamespace == null || op.brokerNamespace.isBlank() ? "" : op.brokerNamespace + "/") + op.brokerName;
+  }
+
+  /** The endpoint of the row's broker, with its Authorization read from the Secret (or the cache). */
   public Uni<BrokerEndpoint> endpoint(OperationRecord op) {
     return brokerAuth
         .authorization(op.authType, op.authSecretNamespace, op.authSecretName)
-        .map(auth -> new BrokerEndpoint(op.brokerName, op.brokerUrl, op.brokerInsecure, op.brokerCaBundle, auth));
+        .map(auth -> new BrokerEndpoint(brokerKey(op), op.brokerName, op.brokerUrl, op.brokerInsecure, op.brokerCaBundle, auth,
+            op.requestTimeoutMs == null ? null : Duration.ofMillis(op.requestTimeoutMs)));
+  }
+
+  /** Sends with the row's broker; a 401 makes the next request read the auth Secret again. */
+  public Uni<OsbResponse> send(OperationRecord op, OsbRequest request) {
+    return endpoint(op)
+        .flatMap(endpoint -> osb.send(endpoint, request))
+        .invoke(response -> {
+          if (response.status() == 401) {
+            brokerAuth.forget(op.authType, op.authSecretNamespace, op.authSecretName);
+          }
+        });
   }
 
   /** {@code kubernetes <base64(json userInfo)>}, or null when there is no user. */

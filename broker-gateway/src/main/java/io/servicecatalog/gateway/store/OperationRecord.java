@@ -34,6 +34,27 @@ public class OperationRecord {
   public String serviceId;
   public String planId;
   public String originatingIdentity;
+  /** Operations with the same key are sent one at a time (an instance and its bindings). */
+  public String serialKey;
+  public String brokerKind;
+  public String brokerNamespace;
+  public Long requestTimeoutMs;
+  /** UPDATE: the plan the instance had before; last_operation is polled with it. */
+  public String previousPlanId;
+  /** UPDATE: whether plan_id was part of the request. */
+  public Boolean planChange;
+  public String maintenanceVersion;
+  public String previousMaintenanceVersion;
+  /** sha256 of the parameters sent; never the values. */
+  public String parametersChecksum;
+  public String predecessorBindingId;
+  public Long rotationRequests;
+  public Instant expiresAt;
+  public Instant renewBefore;
+  public Boolean instanceUsable;
+  public Boolean updateRepeatable;
+  /** Owner id of the process that saved the last step. */
+  public String lastWorker;
 
   public String operationToken;
   public String dashboardUrl;
@@ -66,6 +87,22 @@ public class OperationRecord {
     FAIL,
     /** The resource is gone: the operation ends CANCELLED. */
     CANCEL
+  }
+
+  /** A field-by-field copy (the worker keeps one to undo a step that failed half-way). */
+  public OperationRecord copy() {
+    OperationRecord c = new OperationRecord();
+    for (java.lang.reflect.Field f : OperationRecord.class.getFields()) {
+      if (java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
+        continue;
+      }
+      try {
+        f.set(c, f.get(this));
+      } catch (IllegalAccessException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return c;
   }
 
   /** "ServiceInstance ns/name uid=..." for log lines. */

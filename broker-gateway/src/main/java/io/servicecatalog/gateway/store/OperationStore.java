@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.StringJoiner;
+import java.util.function.Function;
 
 /**
  * Reactive access to {@code broker_gateway.operations}. Every write of a worker is guarded by
@@ -25,7 +27,20 @@ import java.util.List;
 @ApplicationScoped
 public class OperationStore {
   static final String TABLE = "broker_gateway.operations";
-  private static final String ACTIVE = "('PENDING','POLLING','ORPHAN_MITIGATION','OM_POLLING')";
+  static final String ACTIVE = "('PENDING','SENT','POLLING','ORPHAN_MITIGATION','OM_POLLING')";
+  /** Any constant: claims of all replicas take this transaction-scoped advisory lock in turn. */
+  private static final long CLAIM_LOCK = 0x05C_0A7E_1L;
+
+  /** The columns a step may change, in the order {@link #values} produces them. */
+  private static final List<String> STEP_COLUMNS = List.of(
+      "state", "generation", "resource_name", "broker_name", "broker_url", "broker_insecure", "broker_ca_bundle",
+      "auth_type", "auth_secret_namespace", "auth_secret_name", "instance_id", "binding_id", "service_id", "plan_id",
+      "originating_identity", "operation_token", "dashboard_url", "last_description", "poll_interval_ms",
+      "poll_deadline", "om_then", "request_identity", "http_status", "reason", "message", "terminal", "attempts",
+      "next_attempt_at", "started_at", "retry_deadline", "finished_at", "serial_key", "broker_kind",
+      "broker_namespace", "request_timeout_ms", "previous_plan_id", "plan_change", "maintenance_version",
+      "previous_maintenance_version", "parameters_checksum", "predecessor_binding_id", "rotation_requests",
+      "expires_at", "renew_before", "instance_usable", "update_repeatable");
 
   private final Pool pool;
 
@@ -41,20 +56,23 @@ public class OperationStore {
    */
   public Uni<Boolean> ensure(NewOperation n, Duration retryWindow) {
     Instant now = Instant.now();
+    Instant due = n.notBefore() == null || n.notBefore().isBefore(now) ? now : n.notBefore();
     String sql =
         "INSERT INTO " + TABLE + " AS o (resource_kind, resource_namespace, resource_name, resource_uid,"
-            + " operation, op_key, generation, state, attempts, next_attempt_at, started_at, retry_deadline)"
-            + " VALUES ($1, $2, $3, $4, $5, $6, $7, 'PENDING', 0, $8, $8, $9)"
+            + " operation, op_key, generation, state, attempts, next_attempt_at, started_at, retry_deadline, serial_key)"
+            + " VALUES ($1, $2, $3, $4, $5, $6, $7, 'PENDING', 0, $8, $9, $10, $11)"
             + " ON CONFLICT (resource_uid, operation, op_key) DO UPDATE SET"
             + " generation = EXCLUDED.generation, resource_name = EXCLUDED.resource_name,"
             + " state = 'PENDING', attempts = 0, next_attempt_at = EXCLUDED.next_attempt_at,"
             + " started_at = EXCLUDED.started_at, retry_deadline = EXCLUDED.retry_deadline,"
+            + " serial_key = EXCLUDED.serial_key,"
             + " terminal = FALSE, reason = NULL, message = NULL, om_then = NULL, operation_token = NULL,"
             + " last_description = NULL, poll_interval_ms = NULL, poll_deadline = NULL, finished_at = NULL,"
             + " updated_at = now()"
-            + " WHERE (o.lease_until IS NULL OR o.lease_until < $8)"
+            + " WHERE (o.lease_until IS NULL OR o.lease_until < $9)"
             + "   AND (o.state = 'CANCELLED'"
-            + "     OR (o.state IN ('FAILED', 'PENDING') AND o.generation < EXCLUDED.generation))"
+            + "     OR (o.state IN ('FAILED', 'PENDING') AND o.generation < EXCLUDED.generation)"
+            + "     OR ($12::timestamptz IS NOT NULL AND o.state IN ('SUCCEEDED', 'FAILED') AND o.finished_at < $12))"
             + " RETURNING id";
     Tuple t =
         Tuple.tuple(
@@ -66,29 +84,64 @@ public class OperationStore {
                 n.operation().name(),
                 n.opKey(),
                 n.generation(),
+                ts(due),
                 ts(now),
-                ts(now.plus(retryWindow))));
+                ts(now.plus(retryWindow)),
+                n.serialKey(),
+                ts(n.rearmFinishedBefore())));
     return pool.preparedQuery(sql).execute(t).map(rows -> rows.rowCount() > 0);
   }
 
   /**
-   * Claims up to {@code limit} due rows for {@code owner}: each is leased until {@code
-   * leaseUntil} and no other claimer gets it while the lease holds ({@code FOR UPDATE SKIP
-   * LOCKED} makes concurrent claims pass each other instead of waiting or double-claiming).
+   * Inserts a fully prepared row (a predecessor unbind, a scheduled rotation) unless one with
+   * the same (uid, operation, key) exists. True when inserted.
+   */
+  public Uni<Boolean> insert(OperationRecord r) {
+    List<String> cols = new ArrayList<>(List.of("resource_kind", "resource_namespace", "resource_uid", "operation", "op_key"));
+    cols.addAll(STEP_COLUMNS);
+    StringJoiner names = new StringJoiner(", ");
+    StringJoiner params = new StringJoiner(", ");
+    for (int i = 0; i < cols.size(); i++) {
+      names.add(cols.get(i));
+      params.add("$" + (i + 1));
+    }
+    List<Object> v = new ArrayList<>(Arrays.asList(r.resourceKind, r.resourceNamespace, r.resourceUid, r.operation.name(), r.opKey));
+    v.addAll(values(r));
+    String sql = "INSERT INTO " + TABLE + " (" + names + ") VALUES (" + params + ")"
+        + " ON CONFLICT (resource_uid, operation, op_key) DO NOTHING RETURNING id";
+    return pool.preparedQuery(sql).execute(Tuple.tuple(v)).map(rows -> rows.rowCount() > 0);
+  }
+
+  /**
+   * Claims up to {@code limit} due rows for {@code owner}: each is leased until now + {@code
+   * lease} and no other claimer gets it while the lease holds. Rows sharing a serial key (an
+   * instance and its bindings) are handed out one at a time, and not at all while another of
+   * them is on the wire, polled or orphan-mitigated; a deprovision alone may pass a poll (delete
+   * during an in-flight provision or update). Claims of all replicas are serialized by a
+   * transaction-scoped advisory lock, so two claimers never pick two rows of one instance.
    * {@code dueBefore} is normally now.
    */
   public Uni<List<OperationRecord>> claim(String owner, int limit, Instant dueBefore, Duration lease) {
     Instant now = Instant.now();
     String sql =
         "UPDATE " + TABLE + " SET lease_owner = $1, lease_until = $2, updated_at = now()"
-            + " WHERE id IN (SELECT id FROM " + TABLE
-            + "   WHERE state IN " + ACTIVE
-            + "     AND next_attempt_at <= $3"
-            + "     AND (lease_until IS NULL OR lease_until < $4)"
-            + "   ORDER BY next_attempt_at LIMIT $5 FOR UPDATE SKIP LOCKED)"
+            + " WHERE id IN (SELECT id FROM ("
+            + "   SELECT o.id, o.next_attempt_at, row_number() OVER"
+            + "     (PARTITION BY COALESCE(o.serial_key, 'id:' || o.id) ORDER BY o.next_attempt_at, o.id) AS rn"
+            + "   FROM " + TABLE + " o"
+            + "   WHERE o.state IN " + ACTIVE
+            + "     AND o.next_attempt_at <= $3"
+            + "     AND (o.lease_until IS NULL OR o.lease_until < $4)"
+            + "     AND (o.serial_key IS NULL OR NOT EXISTS (SELECT 1 FROM " + TABLE + " s"
+            + "       WHERE s.serial_key = o.serial_key AND s.id <> o.id AND s.state IN " + ACTIVE
+            + "         AND ((s.lease_until IS NOT NULL AND s.lease_until >= $4)"
+            + "           OR s.state IN ('SENT', 'ORPHAN_MITIGATION', 'OM_POLLING')"
+            + "           OR (s.state = 'POLLING' AND o.operation <> 'DEPROVISION'))))"
+            + " ) c WHERE c.rn = 1 ORDER BY c.next_attempt_at LIMIT $5)"
             + " RETURNING *";
-    return pool.preparedQuery(sql)
-        .execute(Tuple.of(owner, ts(now.plus(lease)), ts(dueBefore), ts(now), limit))
+    Tuple t = Tuple.of(owner, ts(now.plus(lease)), ts(dueBefore), ts(now), limit);
+    return pool.withTransaction(conn -> conn.preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(CLAIM_LOCK))
+            .flatMap(x -> conn.preparedQuery(sql).execute(t)))
         .map(OperationStore::records);
   }
 
@@ -127,18 +180,38 @@ public class OperationStore {
    * (another worker owns the row now): the caller's step result is then discarded.
    */
   public Uni<Boolean> save(OperationRecord r, String owner) {
-    String sql =
-        "UPDATE " + TABLE + " SET state = $1, broker_name = $2, broker_url = $3, broker_insecure = $4,"
-            + " broker_ca_bundle = $5, auth_type = $6, auth_secret_namespace = $7, auth_secret_name = $8,"
-            + " instance_id = $9, binding_id = $10, service_id = $11, plan_id = $12,"
-            + " originating_identity = $13, operation_token = $14, dashboard_url = $15,"
-            + " last_description = $16, poll_interval_ms = $17, poll_deadline = $18, om_then = $19,"
-            + " request_identity = $20, http_status = $21, reason = $22, message = $23, terminal = $24,"
-            + " attempts = $25, next_attempt_at = $26, started_at = $27, retry_deadline = $28,"
-            + " finished_at = $29, lease_owner = NULL, lease_until = NULL, updated_at = now()"
-            + " WHERE id = $30 AND lease_owner = $31";
-    List<Object> v = new ArrayList<>(31);
+    return write(r, owner, true);
+  }
+
+  /**
+   * Writes the row in the middle of a step and keeps the lease (e.g. SENT before a create
+   * request goes out). False when the lease was lost: the caller must not send.
+   */
+  public Uni<Boolean> checkpoint(OperationRecord r, String owner) {
+    return write(r, owner, false);
+  }
+
+  private Uni<Boolean> write(OperationRecord r, String owner, boolean releaseLease) {
+    StringJoiner set = new StringJoiner(", ");
+    for (int i = 0; i < STEP_COLUMNS.size(); i++) {
+      set.add(STEP_COLUMNS.get(i) + " = $" + (i + 1));
+    }
+    int n = STEP_COLUMNS.size();
+    String sql = "UPDATE " + TABLE + " SET " + set + ", last_worker = $" + (n + 3)
+        + (releaseLease ? ", lease_owner = NULL, lease_until = NULL" : "")
+        + ", updated_at = now() WHERE id = $" + (n + 1) + " AND lease_owner = $" + (n + 2);
+    List<Object> v = values(r);
+    v.add(r.id);
+    v.add(owner);
+    v.add(owner);
+    return pool.preparedQuery(sql).execute(Tuple.tuple(v)).map(rows -> rows.rowCount() == 1);
+  }
+
+  private static List<Object> values(OperationRecord r) {
+    List<Object> v = new ArrayList<>(STEP_COLUMNS.size() + 3);
     v.add(r.state.name());
+    v.add(r.generation);
+    v.add(r.resourceName);
     v.add(r.brokerName);
     v.add(r.brokerUrl);
     v.add(r.brokerInsecure);
@@ -163,13 +236,26 @@ public class OperationStore {
     v.add(r.message);
     v.add(r.terminal);
     v.add(r.attempts);
-    v.add(ts(r.nextAttemptAt));
-    v.add(ts(r.startedAt));
-    v.add(ts(r.retryDeadline));
+    v.add(ts(r.nextAttemptAt == null ? Instant.now() : r.nextAttemptAt));
+    v.add(ts(r.startedAt == null ? Instant.now() : r.startedAt));
+    v.add(ts(r.retryDeadline == null ? Instant.now().plus(Duration.ofDays(7)) : r.retryDeadline));
     v.add(ts(r.finishedAt));
-    v.add(r.id);
-    v.add(owner);
-    return pool.preparedQuery(sql).execute(Tuple.tuple(v)).map(rows -> rows.rowCount() == 1);
+    v.add(r.serialKey);
+    v.add(r.brokerKind);
+    v.add(r.brokerNamespace);
+    v.add(r.requestTimeoutMs);
+    v.add(r.previousPlanId);
+    v.add(r.planChange);
+    v.add(r.maintenanceVersion);
+    v.add(r.previousMaintenanceVersion);
+    v.add(r.parametersChecksum);
+    v.add(r.predecessorBindingId);
+    v.add(r.rotationRequests);
+    v.add(ts(r.expiresAt));
+    v.add(ts(r.renewBefore));
+    v.add(r.instanceUsable);
+    v.add(r.updateRepeatable);
+    return v;
   }
 
   public Uni<OperationRecord> find(String resourceUid, Operation operation, String opKey) {
@@ -183,6 +269,44 @@ public class OperationStore {
     return pool.preparedQuery("SELECT * FROM " + TABLE + " WHERE resource_uid = $1 ORDER BY id")
         .execute(Tuple.of(resourceUid))
         .map(OperationStore::records);
+  }
+
+  /**
+   * The last operation of {@code operations} that succeeded for the resource (by finish time),
+   * e.g. the provision or update that put the instance in its current state, or the bind or
+   * rotation whose binding id is the current one. Null when none did.
+   */
+  public Uni<OperationRecord> lastSucceeded(String resourceUid, Operation... operations) {
+    String[] names = Arrays.stream(operations).map(Enum::name).toArray(String[]::new);
+    return pool.preparedQuery("SELECT * FROM " + TABLE + " WHERE resource_uid = $1 AND operation = ANY($2)"
+            + " AND state = 'SUCCEEDED' ORDER BY finished_at DESC, id DESC LIMIT 1")
+        .execute(Tuple.of(resourceUid, names))
+        .map(rows -> first(records(rows)));
+  }
+
+  /**
+   * Ends the polling of provisions and updates of an instance once its deprovision was accepted:
+   * their outcome no longer matters. Leased rows are left alone (the claim keeps a deprovision
+   * from running while one is). Returns how many were cancelled.
+   */
+  public Uni<Integer> cancelPollingFor(String serialKey, String why) {
+    if (serialKey == null) {
+      return Uni.createFrom().item(0);
+    }
+    return pool.preparedQuery("UPDATE " + TABLE + " SET state = 'CANCELLED', message = $2, finished_at = now(),"
+            + " operation_token = NULL, updated_at = now() WHERE serial_key = $1"
+            + " AND operation IN ('PROVISION', 'UPDATE', 'FETCH_INSTANCE') AND state IN ('POLLING', 'PENDING')"
+            + " AND (lease_until IS NULL OR lease_until < now())")
+        .execute(Tuple.of(serialKey, why))
+        .map(RowSet::rowCount);
+  }
+
+  /** Makes pending predecessor unbinds of a binding due now (the binding itself is being unbound). */
+  public Uni<Integer> hurryPredecessorUnbinds(String resourceUid) {
+    return pool.preparedQuery("UPDATE " + TABLE + " SET next_attempt_at = now(), updated_at = now()"
+            + " WHERE resource_uid = $1 AND operation = 'UNBIND_PREDECESSOR' AND state = 'PENDING'")
+        .execute(Tuple.of(resourceUid))
+        .map(RowSet::rowCount);
   }
 
   public Uni<List<OperationRecord>> list(OperationState state, int limit) {
@@ -203,16 +327,21 @@ public class OperationStore {
   }
 
   /**
-   * Forgets finished work older than {@code before}: catalog fetches, and every row of a
-   * resource whose deprovision or unbind finished (the resource is gone).
+   * Forgets finished work older than {@code before}: catalog fetches and drift checks, and every
+   * row of a resource whose deprovision or unbind finished (the resource is gone).
    */
   public Uni<Integer> purgeFinished(Instant before) {
     String sql =
         "DELETE FROM " + TABLE + " o WHERE o.state NOT IN " + ACTIVE
-            + " AND (o.operation = 'FETCH_CATALOG' AND o.finished_at < $1"
+            + " AND (o.operation IN ('FETCH_CATALOG', 'FETCH_INSTANCE') AND o.finished_at < $1"
             + "   OR EXISTS (SELECT 1 FROM " + TABLE + " d WHERE d.resource_uid = o.resource_uid"
             + "     AND d.operation IN ('DEPROVISION', 'UNBIND') AND d.state = 'SUCCEEDED' AND d.finished_at < $1))";
     return pool.preparedQuery(sql).execute(Tuple.of(ts(before))).map(RowSet::rowCount);
+  }
+
+  /** Runs {@code work} in one transaction (tests and maintenance). */
+  public <T> Uni<T> inTransaction(Function<io.vertx.mutiny.sqlclient.SqlConnection, Uni<T>> work) {
+    return pool.withTransaction(work);
   }
 
   // --- mapping ---------------------------------------------------------------------------
@@ -273,6 +402,22 @@ public class OperationStore {
     r.createdAt = instant(row.getOffsetDateTime("created_at"));
     r.updatedAt = instant(row.getOffsetDateTime("updated_at"));
     r.finishedAt = instant(row.getOffsetDateTime("finished_at"));
+    r.serialKey = row.getString("serial_key");
+    r.brokerKind = row.getString("broker_kind");
+    r.brokerNamespace = row.getString("broker_namespace");
+    r.requestTimeoutMs = row.getLong("request_timeout_ms");
+    r.previousPlanId = row.getString("previous_plan_id");
+    r.planChange = row.getBoolean("plan_change");
+    r.maintenanceVersion = row.getString("maintenance_version");
+    r.previousMaintenanceVersion = row.getString("previous_maintenance_version");
+    r.parametersChecksum = row.getString("parameters_checksum");
+    r.predecessorBindingId = row.getString("predecessor_binding_id");
+    r.rotationRequests = row.getLong("rotation_requests");
+    r.expiresAt = instant(row.getOffsetDateTime("expires_at"));
+    r.renewBefore = instant(row.getOffsetDateTime("renew_before"));
+    r.instanceUsable = row.getBoolean("instance_usable");
+    r.updateRepeatable = row.getBoolean("update_repeatable");
+    r.lastWorker = row.getString("last_worker");
     return r;
   }
 

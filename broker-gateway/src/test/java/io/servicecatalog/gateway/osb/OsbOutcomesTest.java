@@ -36,7 +36,7 @@ class OsbOutcomesTest {
       "400 | {\"description\":\"bad\"}                | FAILED   | true  | false",
       "408 | {}                                        | FAILED   | false | false",
       "409 | {}                                        | FAILED   | true  | false",
-      "422 | {\"error\":\"AsyncRequired\"}            | FAILED   | true  | false",
+      "422 | {\"error\":\"AsyncRequired\"}            | FAILED   | false | false",
       "422 | {\"error\":\"MaintenanceInfoConflict\"}  | FAILED   | true  | false",
       "422 | {\"error\":\"ConcurrencyError\"}         | FAILED   | false | false",
       "401 | {}                                        | FAILED   | false | false",
@@ -147,5 +147,46 @@ class OsbOutcomesTest {
     assertFalse(OsbOutcomes.transport(timeout, false, "R").orphanMitigation(), "other timeouts: none");
     assertFalse(OsbOutcomes.transport(refused, true, "R").orphanMitigation(), "never received: none");
     assertFalse(OsbOutcomes.transport(timeout, true, "R").terminal());
+  }
+
+  @ParameterizedTest(name = "update {0} {1} -> {2} terminal={3}")
+  @CsvSource(delimiter = '|', value = {
+      "200 | {}                                              | DONE     | false",
+      "202 | {\"operation\":\"u\"}                        | ACCEPTED | false",
+      "202 | nope                                            | FAILED   | false",
+      "204 | {}                                              | FAILED   | false",
+      "400 | {}                                              | FAILED   | true",
+      "422 | {\"error\":\"MaintenanceInfoConflict\"}     | FAILED   | true",
+      "422 | {\"error\":\"ConcurrencyError\"}            | FAILED   | false",
+      "422 | {\"error\":\"AsyncRequired\"}               | FAILED   | false",
+      "422 | {\"description\":\"no such plan change\"}   | FAILED   | true",
+      "500 | {}                                              | FAILED   | false",
+      "500 | {\"update_repeatable\":false}                 | FAILED   | true"})
+  void update(int status, String body, Kind kind, boolean terminal) {
+    OsbOutcome o = OsbOutcomes.update("b", r(status, body.trim()));
+    assertEquals(kind, o.kind());
+    assertEquals(terminal, o.terminal());
+    assertFalse(o.orphanMitigation(), "an update is never orphan-mitigated");
+  }
+
+  @Test
+  void errorFieldsTravel() {
+    OsbOutcome o = OsbOutcomes.update("b", r(500, "{\"error\":\"X\",\"instance_usable\":false,\"update_repeatable\":true}"));
+    assertEquals("X", o.errorCode());
+    assertEquals(Boolean.FALSE, o.instanceUsable());
+    assertEquals(Boolean.TRUE, o.updateRepeatable());
+    OsbOutcome polled = OsbOutcomes.poll("b", r(200, "{\"state\":\"failed\",\"instance_usable\":false}"), false, "R");
+    assertEquals(Boolean.FALSE, polled.instanceUsable());
+    assertEquals(Reasons.MAINTENANCE_INFO_CONFLICT,
+        OsbOutcomes.provision("b", r(422, "{\"error\":\"MaintenanceInfoConflict\"}")).reason());
+    assertEquals(Reasons.REQUIRES_APP, OsbOutcomes.bind("b", r(422, "{\"error\":\"RequiresApp\"}")).reason());
+  }
+
+  @Test
+  void fetchInstance() {
+    assertEquals(Kind.DONE, OsbOutcomes.fetchInstance("b", r(200, "{\"plan_id\":\"p\"}")).kind());
+    assertEquals("NotFound", OsbOutcomes.fetchInstance("b", r(404, "{}")).errorCode());
+    assertEquals(Kind.POLL_AGAIN, OsbOutcomes.fetchInstance("b", r(422, "{\"error\":\"ConcurrencyError\"}")).kind());
+    assertEquals(Kind.FAILED, OsbOutcomes.fetchInstance("b", r(500, "{}")).kind());
   }
 }

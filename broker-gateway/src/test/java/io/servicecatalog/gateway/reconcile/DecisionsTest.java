@@ -94,15 +94,15 @@ class DecisionsTest {
   void planBindableOverridesTheClass() {
     ClusterServiceClass c = Fixtures.serviceClass("c", "b", "s", true);
     ClusterServicePlan p = Fixtures.plan("p", "b", "c", "p", null);
-    assertTrue(Decisions.bindable(c, p));
+    assertTrue(Decisions.bindable(c.getSpec(), p.getSpec()));
     p.getSpec().bindable = false;
-    assertFalse(Decisions.bindable(c, p));
+    assertFalse(Decisions.bindable(c.getSpec(), p.getSpec()));
     c.getSpec().bindable = false;
     p.getSpec().bindable = true;
-    assertTrue(Decisions.bindable(c, p));
+    assertTrue(Decisions.bindable(c.getSpec(), p.getSpec()));
     p.getSpec().bindable = null;
     c.getSpec().bindable = null;
-    assertFalse(Decisions.bindable(c, p));
+    assertFalse(Decisions.bindable(c.getSpec(), p.getSpec()));
   }
 
   @Test

@@ -59,6 +59,51 @@ public final class FakeBroker {
     }
   }
 
+  /** One programmed answer: status, body, delay before answering, extra headers. */
+  public record Reply(int status, String body, long delayMs, Map<String, String> headers) {
+    public static Reply of(int status, String body) {
+      return new Reply(status, body, 0, Map.of());
+    }
+
+    public static Reply of(int status) {
+      return of(status, "{}");
+    }
+
+    public Reply delayed(long ms) {
+      return new Reply(status, body, ms, headers);
+    }
+
+    public Reply header(String name, String value) {
+      Map<String, String> h = new HashMap<>(headers);
+      h.put(name, value);
+      return new Reply(status, body, delayMs, h);
+    }
+  }
+
+  /** The API versions (X-Broker-API-Version) a broker path prefix accepts; others get 412. */
+  public final Map<String, List<String>> acceptedVersions = new ConcurrentHashMap<>();
+  /** A bearer token a broker path prefix wants instead of the basic credentials. */
+  public final Map<String, String> bearerTokens = new ConcurrentHashMap<>();
+  /** Catalog bodies per broker path prefix ("/b-name"); the default catalogBody otherwise. */
+  public final Map<String, String> catalogs = new ConcurrentHashMap<>();
+  private final Map<String, java.util.Deque<Reply>> programmed = new ConcurrentHashMap<>();
+
+  /**
+   * Programs the next answers for requests about {@code id} (an instance or binding id) with
+   * {@code method} to {@code endpoint}: "" for the instance or binding itself, "last_operation"
+   * for its poll. Each request takes the next reply; when they are used up the behaviour of the
+   * id (or the default) answers again.
+   */
+  public void program(String id, String method, String endpoint, Reply... replies) {
+    programmed.computeIfAbsent(id + " " + method + " " + endpoint, k -> new java.util.concurrent.ConcurrentLinkedDeque<>())
+        .addAll(List.of(replies));
+  }
+
+  private Reply next(String id, String method, String endpoint) {
+    java.util.Deque<Reply> q = programmed.get(id + " " + method + " " + endpoint);
+    return q == null ? null : q.poll();
+  }
+
   public record Recorded(String method, String path, Map<String, String> query, Map<String, String> headers, String body, Instant at) {
     public String header(String name) {
       return headers.get(name.toLowerCase(Locale.ROOT));
@@ -112,7 +157,22 @@ public final class FakeBroker {
     return requests.stream().filter(r -> r.method().equals(method) && r.path().equals(path)).toList();
   }
 
+  private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+  /** The most requests one broker path prefix had open at once. */
+  public final Map<String, Integer> maxInFlight = new ConcurrentHashMap<>();
+
   private void handle(HttpExchange ex) throws IOException {
+    String pre = prefix(ex.getRequestURI().getRawPath());
+    int now = inFlight.computeIfAbsent(pre, k -> new AtomicInteger()).incrementAndGet();
+    maxInFlight.merge(pre, now, Math::max);
+    try {
+      handleOne(ex);
+    } finally {
+      inFlight.get(pre).decrementAndGet();
+    }
+  }
+
+  private void handleOne(HttpExchange ex) throws IOException {
     try (ex) {
       String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
       Map<String, String> headers = new HashMap<>();
@@ -120,13 +180,29 @@ public final class FakeBroker {
       String path = ex.getRequestURI().getRawPath();
       Recorded rec = new Recorded(ex.getRequestMethod(), decodePath(path), query(ex.getRequestURI().getRawQuery()), headers, body, Instant.now());
       requests.add(rec);
-      String expected = "Basic " + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+      String prefix = prefix(rec.path());
+      String expected = bearerTokens.containsKey(prefix)
+          ? "Bearer " + bearerTokens.get(prefix)
+          : "Basic " + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
       if (!expected.equals(rec.header("Authorization"))) {
         reply(ex, 401, "{\"description\":\"bad credentials\"}", null);
         return;
       }
+      List<String> versions = acceptedVersions.get(prefix);
+      if (versions != null && !versions.contains(rec.header("X-Broker-API-Version"))) {
+        reply(ex, 412, "{\"description\":\"use one of " + versions + "\"}", null);
+        return;
+      }
       route(ex, rec);
     }
+  }
+
+  private static String prefix(String path) {
+    if (path.startsWith("/b-")) {
+      int slash = path.indexOf('/', 1);
+      return slash < 0 ? path : path.substring(0, slash);
+    }
+    return "";
   }
 
   private void route(HttpExchange ex, Recorded r) throws IOException {
@@ -139,7 +215,13 @@ public final class FakeBroker {
     String[] p = path.split("/");
     // ["", "v2", "catalog"] | ["", "v2", "service_instances", iid, ...]
     if (p.length == 3 && p[2].equals("catalog")) {
-      reply(ex, catalogStatus, catalogStatus == 200 ? catalogBody : "{\"error\":\"Boom\",\"description\":\"catalog unavailable\"}", null);
+      Reply programmedCatalog = next("catalog" + prefix(r.path()), "GET", "");
+      if (programmedCatalog != null) {
+        send(ex, programmedCatalog);
+        return;
+      }
+      reply(ex, catalogStatus, catalogStatus == 200 ? catalogs.getOrDefault(prefix(r.path()), catalogBody)
+          : "{\"error\":\"Boom\",\"description\":\"catalog unavailable\"}", null);
       return;
     }
     if (p.length < 4 || !p[2].equals("service_instances")) {
@@ -160,7 +242,21 @@ public final class FakeBroker {
     }
   }
 
+  private void send(HttpExchange ex, Reply reply) throws IOException {
+    sleep(reply.delayMs());
+    reply.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
+    reply(ex, reply.status(), reply.body(), null);
+  }
+
   private void resource(HttpExchange ex, Recorded r, String id, String kind) throws IOException {
+    Reply programmedReply = next(id, r.method(), "");
+    if (programmedReply != null) {
+      if (r.method().equals("PUT") && programmedReply.status() == 202) {
+        polls.put(id, new AtomicInteger());
+      }
+      send(ex, programmedReply);
+      return;
+    }
     Behaviour b = behaviours.getOrDefault(id, Behaviour.sync());
     switch (r.method()) {
       case "PUT" -> {
@@ -179,12 +275,18 @@ public final class FakeBroker {
         }
       }
       case "DELETE" -> reply(ex, b.deleteStatus, "{}", null);
+      case "PATCH" -> reply(ex, 200, "{}", null);
       case "GET" -> reply(ex, 200, credentials(id), null);
       default -> reply(ex, 405, "{}", null);
     }
   }
 
   private void lastOperation(HttpExchange ex, Recorded r, String id) throws IOException {
+    Reply programmedReply = next(id, r.method(), "last_operation");
+    if (programmedReply != null) {
+      send(ex, programmedReply);
+      return;
+    }
     Behaviour b = behaviours.getOrDefault(id, Behaviour.sync());
     int n = polls.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
     if (n <= b.polls) {
@@ -199,7 +301,7 @@ public final class FakeBroker {
   }
 
   private static void reply(HttpExchange ex, int status, String body, String retryAfter) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = status == 204 || status == 304 || body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().set("Content-Type", "application/json");
     if (retryAfter != null) {
       ex.getResponseHeaders().set("Retry-After", retryAfter);

@@ -27,6 +27,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class TestTopics {
   private static final List<ConsumerRecord<String, String>> RESULTS = new CopyOnWriteArrayList<>();
   private static final List<ConsumerRecord<String, String>> CREDENTIALS = new CopyOnWriteArrayList<>();
+  private static final List<ConsumerRecord<String, String>> AUDIT = new CopyOnWriteArrayList<>();
   private static KafkaProducer<String, String> producer;
   private static Thread reader;
   private static volatile boolean stop;
@@ -51,12 +52,13 @@ public final class TestTopics {
     cp.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     cp.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     KafkaConsumer<String, String> consumer = new KafkaConsumer<>(cp);
-    consumer.subscribe(List.of("servicecatalog.results", "servicecatalog.credentials"));
+    consumer.subscribe(List.of("servicecatalog.results", "servicecatalog.credentials", "servicecatalog.audit"));
     reader = new Thread(() -> {
       try (consumer) {
         while (!stop) {
           for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
-            (r.topic().equals("servicecatalog.results") ? RESULTS : CREDENTIALS).add(r);
+            (r.topic().equals("servicecatalog.results") ? RESULTS
+                : r.topic().equals("servicecatalog.audit") ? AUDIT : CREDENTIALS).add(r);
           }
         }
       }
@@ -88,6 +90,11 @@ public final class TestTopics {
 
   public static List<ConsumerRecord<String, String>> resultRecords(String uid) {
     return RESULTS.stream().filter(r -> uid.equals(r.key())).toList();
+  }
+
+  /** Audit records (CloudEvents JSON) keyed by a resource uid. */
+  public static List<ConsumerRecord<String, String>> auditRecords(String uid) {
+    return AUDIT.stream().filter(r -> uid.equals(r.key())).toList();
   }
 
   public static List<ConsumerRecord<String, String>> credentialRecords(String bindingUid) {

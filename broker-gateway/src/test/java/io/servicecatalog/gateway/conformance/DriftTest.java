@@ -1,0 +1,99 @@
+package io.servicecatalog.gateway.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.KubernetesServerTestResource;
+import io.servicecatalog.gateway.support.FakeBroker.Recorded;
+import io.servicecatalog.gateway.support.FakeBroker.Reply;
+import io.servicecatalog.gateway.support.FakesTestResource;
+import io.servicecatalog.gateway.support.Fixtures;
+import io.servicecatalog.gateway.support.GatewayTestBase;
+import io.servicecatalog.gateway.support.TestTopics;
+import io.servicecatalog.model.ServiceCatalog.Reasons;
+import io.servicecatalog.model.events.OperationResult;
+import io.servicecatalog.model.events.OperationResult.Operation;
+import io.servicecatalog.model.events.OperationResult.Outcome;
+import io.servicecatalog.model.events.ResourceEvent;
+import io.servicecatalog.model.v1beta1.PropertiesState;
+import io.servicecatalog.model.v1beta1.ServiceInstance;
+import io.servicecatalog.testsupport.KafkaTestResource;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Fetching an instance (spec: Fetching a Service Instance) of an instances_retrievable class and
+ * comparing it with the catalog: drift is reported by name, never by value; classes that are not
+ * retrievable are never fetched.
+ */
+@QuarkusTest
+@WithTestResource(KubernetesServerTestResource.class)
+@WithTestResource(KafkaTestResource.class)
+@WithTestResource(FakesTestResource.class)
+class DriftTest extends GatewayTestBase {
+
+  /** Provisioned by the gateway, then reported provisioned by catalog-api (which triggers the check). */
+  private ServiceInstance provisioned() {
+    ServiceInstance i = newInstance();
+    TestTopics.send(Fixtures.event(ResourceEvent.Type.ADDED, i));
+    eventually().until(() -> has(i, Operation.PROVISION, Outcome.SUCCEEDED));
+    Fixtures.markProvisioned(i);
+    i.getStatus().externalProperties = new PropertiesState();
+    i.getStatus().externalProperties.clusterServicePlanExternalID = plan.getSpec().externalID;
+    i.getStatus().observedGeneration = 1L;
+    i.getStatus().dashboardURL = "http://dash/" + i.getSpec().externalID;
+    catalogApi.put(i);
+    return i;
+  }
+
+  @Test
+  void driftInPlanParametersAndDashboardIsReportedByName() {
+    serviceClass.getSpec().instancesRetrievable = true;
+    catalogApi.put(serviceClass);
+    ServiceInstance i = provisioned();
+    broker.program(i.getSpec().externalID, "GET", "", Reply.of(200, "{\"plan_id\":\"someone-elses-plan\","
+        + "\"dashboard_url\":\"http://elsewhere\",\"parameters\":{\"charset\":\"secret-latin1\",\"added_by_broker\":1}}"));
+    TestTopics.send(Fixtures.modified(i));
+
+    eventually().until(() -> has(i, Operation.FETCH_INSTANCE, Outcome.SUCCEEDED));
+    OperationResult r = last(i, Operation.FETCH_INSTANCE, Outcome.SUCCEEDED);
+    assertEquals(Reasons.DRIFT_DETECTED, r.reason);
+    assertEquals(List.of("plan", "dashboardURL", "parameters"), r.drift);
+    assertTrue(r.message.contains("someone-elses-plan") && r.message.contains("charset"), r.message);
+    assertFalse(r.message.contains("secret-latin1"), "parameter values are never reported");
+    Recorded get = broker.exactly("GET", instancePath(i)).get(0);
+    assertEquals(plan.getSpec().externalID, get.query().get("plan_id"));
+    assertEquals(serviceClass.getSpec().externalID, get.query().get("service_id"));
+  }
+
+  @Test
+  void aMatchingInstanceIsInSyncAndAMissingOneIsDrift() {
+    serviceClass.getSpec().instancesRetrievable = true;
+    catalogApi.put(serviceClass);
+    ServiceInstance same = provisioned();
+    broker.program(same.getSpec().externalID, "GET", "", Reply.of(200, "{\"plan_id\":\"" + plan.getSpec().externalID
+        + "\",\"dashboard_url\":\"http://dash/" + same.getSpec().externalID + "\",\"parameters\":{\"charset\":\"utf8mb4\"}}"));
+    ServiceInstance missing = provisioned();
+    broker.program(missing.getSpec().externalID, "GET", "", Reply.of(404));
+    TestTopics.send(Fixtures.modified(same));
+    TestTopics.send(Fixtures.modified(missing));
+
+    eventually().until(() -> has(same, Operation.FETCH_INSTANCE, Outcome.SUCCEEDED) && has(missing, Operation.FETCH_INSTANCE, Outcome.SUCCEEDED));
+    OperationResult ok = last(same, Operation.FETCH_INSTANCE, Outcome.SUCCEEDED);
+    assertEquals(Reasons.IN_SYNC_WITH_BROKER, ok.reason);
+    assertTrue(ok.drift.isEmpty());
+    assertEquals(List.of("instance"), last(missing, Operation.FETCH_INSTANCE, Outcome.SUCCEEDED).drift);
+  }
+
+  @Test
+  void instancesOfClassesThatAreNotRetrievableAreNeverFetched() {
+    ServiceInstance i = provisioned();
+    TestTopics.send(Fixtures.modified(i));
+    sleep(1000);
+    assertTrue(broker.exactly("GET", instancePath(i)).isEmpty());
+    assertTrue(TestTopics.results(uid(i)).stream().noneMatch(r -> r.operation == Operation.FETCH_INSTANCE));
+  }
+}
