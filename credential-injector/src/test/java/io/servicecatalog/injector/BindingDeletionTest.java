@@ -75,6 +75,15 @@ class BindingDeletionTest {
     assertEquals(name, r.name);
     assertEquals(Long.valueOf(2), r.generation);
     assertNull(kube.secrets().inNamespace(NS).withName(secretName).get());
+    // Drift repair does not bring it back: the broker is about to revoke these credentials.
+    try {
+      Thread.sleep(1500);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    assertNull(kube.secrets().inNamespace(NS).withName(secretName).get());
+    assertEquals(0, kafka.resultsFor(uid, x -> x.operation == Operation.INJECT_SECRET
+        && !"InjectedBindResult".equals(x.reason)).size());
   }
 
   @Test

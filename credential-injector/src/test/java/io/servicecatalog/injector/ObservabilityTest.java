@@ -1,6 +1,7 @@
 package io.servicecatalog.injector;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -9,6 +10,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.servicecatalog.injector.testsupport.FakeCatalogApi;
 import io.servicecatalog.testsupport.KafkaTestResource;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** Health, metrics, OpenAPI and the retries endpoint. */
@@ -19,8 +21,11 @@ import org.junit.jupiter.api.Test;
 class ObservabilityTest {
 
   @Test
-  void readyOnceKafkaIsConnected() {
-    given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+  void readyOnceKafkaIsConnectedTheEnvelopesAreReadAndTheWatchHasSynced() {
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP")));
+    given().when().get("/q/health/ready").then()
+        .body("checks.find { it.name == 'secret-repair' }.data.watchSynced", equalTo(true));
   }
 
   @Test
@@ -30,7 +35,9 @@ class ObservabilityTest {
         .get("/q/metrics")
         .then()
         .statusCode(200)
-        .body(containsString("servicecatalog_injector_retries_pending"));
+        .body(containsString("servicecatalog_injector_retries_pending"))
+        .body(containsString("servicecatalog_injector_envelopes_held"))
+        .body(containsString("servicecatalog_injector_secrets_watched"));
   }
 
   @Test

@@ -66,11 +66,63 @@ class SecretInjectionTest {
   }
 
   @Test
-  void envelopeBecomesOpaqueSecretSerializedLikeTheOriginal() {
+  void defaultLayoutAddsTheServiceBindingIoEntries() {
+    String uid = TestKafka.newUid();
+    String name = "sbio-" + uid.substring(0, 8);
+    String password = "pw-" + uid;
+    CatalogApiStub.exists(NS, name, uid, null);
+    Map<String, Object> credentials = new LinkedHashMap<>();
+    credentials.put("hostname", "mariadb.example");
+    credentials.put("login", "app_user");
+    credentials.put("password", password);
+    credentials.put("url", "mysql://app_user@mariadb.example:3306/app");
+
+    kafka.sendEnvelope(TestKafka.seal(NS, name, uid, null, credentials, null));
+
+    Secret secret = awaitSecret(name);
+    assertEquals("servicebinding.io/mariadb", secret.getType());
+    Map<String, String> expected = new LinkedHashMap<>();
+    expected.put("hostname", "mariadb.example");
+    expected.put("login", "app_user");
+    expected.put("password", password);
+    expected.put("url", "mysql://app_user@mariadb.example:3306/app");
+    expected.put("type", "mariadb");
+    expected.put("provider", "mariadb-broker");
+    expected.put("uri", "mysql://app_user@mariadb.example:3306/app");
+    expected.put("host", "mariadb.example");
+    expected.put("username", "app_user");
+    expected.put("port", "3306");
+    expected.put("database", "app");
+    assertEquals(expected, decode(secret));
+    OperationResult r = awaitResult(uid, Operation.INJECT_SECRET, Outcome.SUCCEEDED).result();
+    assertEquals("InjectedBindResult", r.reason);
+    assertEquals(name, r.secretName);
+  }
+
+  @Test
+  void typeAnnotationOverridesTheClassAndAnUnknownLayoutFallsBackToTheDefault() {
+    String uid = TestKafka.newUid();
+    String name = "typed-" + uid.substring(0, 8);
+    CatalogApiStub.exists(NS, name, uid, null,
+        Map.of("servicebinding.io/type", "mysql", "servicecatalog.k8s.io/secret-layout", "orignal"),
+        false);
+
+    kafka.sendEnvelope(TestKafka.seal(NS, name, uid, null, Map.of("host", "db"), null));
+
+    Secret secret = awaitSecret(name);
+    assertEquals("servicebinding.io/mysql", secret.getType());
+    assertEquals("mysql", decode(secret).get("type"));
+    OperationResult r = awaitResult(uid, Operation.INJECT_SECRET, Outcome.SUCCEEDED).result();
+    assertThat(r.message, containsString("unknown value 'orignal'"));
+  }
+
+  @Test
+  void optedOutBindingGetsExactlyTheOriginalFormat() {
     String uid = TestKafka.newUid();
     String name = "mariadb-binding-" + uid.substring(0, 8);
     String password = "pw-" + uid;
-    CatalogApiStub.exists(NS, name, uid, "mariadb-credentials-" + uid.substring(0, 8));
+    CatalogApiStub.exists(NS, name, uid, "mariadb-credentials-" + uid.substring(0, 8),
+        Map.of("servicecatalog.k8s.io/secret-layout", "original"), false);
     Map<String, Object> credentials = new LinkedHashMap<>();
     credentials.put("host", "mariadb.example");
     credentials.put("port", 3306);
@@ -156,17 +208,21 @@ class SecretInjectionTest {
     kafka.sendEnvelope(TestKafka.seal(NS, name, uid, null, credentials, transforms));
 
     Secret secret = awaitSecret(name);
+    // servicebinding.io entries first (username, host and database were given), then the
+    // transforms, which have the last word: username renamed, host removed.
     assertEquals(
-            Map.of(
-                "port", "3306",
-                "database", "app",
-                "user", "app_user",
-                "jdbcUrl", "jdbc:mariadb://db:3306/app",
-                "literal", "hello",
-                "raw", "bytes\u0001",
-                "userCopy", "app_user",
-                "ca.crt", "CERT",
-                "password", "from-shared"),
+            Map.ofEntries(
+                Map.entry("type", "mariadb"),
+                Map.entry("provider", "mariadb-broker"),
+                Map.entry("port", "3306"),
+                Map.entry("database", "app"),
+                Map.entry("user", "app_user"),
+                Map.entry("jdbcUrl", "jdbc:mariadb://db:3306/app"),
+                Map.entry("literal", "hello"),
+                Map.entry("raw", "bytes\u0001"),
+                Map.entry("userCopy", "app_user"),
+                Map.entry("ca.crt", "CERT"),
+                Map.entry("password", "from-shared")),
         decode(secret));
     awaitResult(uid, Operation.INJECT_SECRET, Outcome.SUCCEEDED);
   }
@@ -263,7 +319,8 @@ class SecretInjectionTest {
     // Its owner removes it: the retry converges.
     kube.secrets().inNamespace(NS).withName(name).delete();
     awaitResult(uid, Operation.INJECT_SECRET, Outcome.SUCCEEDED);
-    assertEquals(Map.of("password", "pw"), decode(kube.secrets().inNamespace(NS).withName(name).get()));
+    assertEquals(Map.of("password", "pw", "type", "mariadb", "provider", "mariadb-broker"),
+        decode(kube.secrets().inNamespace(NS).withName(name).get()));
   }
 
   @Test

@@ -6,6 +6,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import jakarta.ws.rs.core.Response;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Asks catalog-api, the only writer of binding state, whether a binding still wants its Secret.
@@ -54,10 +56,25 @@ public class BindingLookup {
     if (!expectedUid.equals(metadata.path("uid").asText())) {
       return new BindingCheck(BindingCheck.State.REPLACED, secretName);
     }
+    Map<String, String> annotations = annotations(metadata.path("annotations"));
+    boolean injected = textOrNull(body.path("status").path("binding").path("name")) != null;
     if (textOrNull(metadata.path("deletionTimestamp")) != null) {
-      return new BindingCheck(BindingCheck.State.DELETING, secretName);
+      return new BindingCheck(BindingCheck.State.DELETING, secretName, annotations, injected);
     }
-    return new BindingCheck(BindingCheck.State.CURRENT, secretName);
+    return new BindingCheck(BindingCheck.State.CURRENT, secretName, annotations, injected);
+  }
+
+  /** String-valued members of {@code metadata.annotations}. */
+  static Map<String, String> annotations(JsonNode node) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (node != null && node.isObject()) {
+      node.fields().forEachRemaining(e -> {
+        if (e.getValue().isTextual()) {
+          out.put(e.getKey(), e.getValue().textValue());
+        }
+      });
+    }
+    return out;
   }
 
   private static JsonNode parse(String text) {

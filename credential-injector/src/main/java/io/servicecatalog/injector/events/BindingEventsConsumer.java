@@ -4,12 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.servicecatalog.injector.reconcile.ReconcileQueue;
 import io.servicecatalog.injector.reconcile.SecretReconciler;
 import io.servicecatalog.injector.reconcile.SecretReconciler.DeleteRequest;
+import io.servicecatalog.injector.store.EnvelopeStore;
 import io.servicecatalog.model.Json;
 import io.servicecatalog.model.events.ResourceEvent;
 import io.servicecatalog.model.v1beta1.ResourceKind;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -20,7 +23,8 @@ import org.jboss.logging.Logger;
  * Consumes {@code servicecatalog.resources} for ServiceBindings that are going away: a binding
  * with {@code metadata.deletionTimestamp}, or a DELETED event, gets its Secret removed (only if
  * labelled with its uid) and DELETE_SECRET SUCCEEDED reported, which catalog-api waits for before
- * letting the broker unbind. Every other event is acknowledged and ignored.
+ * letting the broker unbind. A live binding whose layout annotations changed gets its Secret laid
+ * out again. Every other event is acknowledged and ignored.
  */
 @ApplicationScoped
 public class BindingEventsConsumer {
@@ -28,11 +32,14 @@ public class BindingEventsConsumer {
 
   private final ReconcileQueue queue;
   private final SecretReconciler reconciler;
+  private final EnvelopeStore store;
 
   @Inject
-  public BindingEventsConsumer(ReconcileQueue queue, SecretReconciler reconciler) {
+  public BindingEventsConsumer(
+      ReconcileQueue queue, SecretReconciler reconciler, EnvelopeStore store) {
     this.queue = queue;
     this.reconciler = reconciler;
+    this.store = store;
   }
 
   @Incoming("resources")
@@ -52,10 +59,40 @@ public class BindingEventsConsumer {
     }
     DeleteRequest request = event == null ? null : deletion(event);
     if (request == null) {
+      if (event != null) {
+        relayoutIfAnnotationsChanged(event);
+      }
       return message.ack();
     }
     queue.submit(reconciler.deleteWork(request), message);
     return CompletableFuture.completedFuture(null);
+  }
+
+  /**
+   * A live binding whose layout annotations ({@code servicecatalog.k8s.io/secret-layout},
+   * {@code servicebinding.io/type}, {@code servicebinding.io/provider}) differ from what its
+   * Secret was last made with gets its Secret laid out again from the envelope held in memory.
+   */
+  private void relayoutIfAnnotationsChanged(ResourceEvent event) {
+    if (!ResourceKind.SERVICE_BINDING.kind().equals(event.kind()) || event.object() == null) {
+      return;
+    }
+    String uid = firstNonNull(event.uid(), text(event.object().path("metadata").path("uid")));
+    if (uid == null || store.latest(uid) == null) {
+      return;
+    }
+    Map<String, String> annotations = new LinkedHashMap<>();
+    JsonNode a = event.object().path("metadata").path("annotations");
+    if (a.isObject()) {
+      a.fields().forEachRemaining(e -> {
+        if (e.getValue().isTextual()) {
+          annotations.put(e.getKey(), e.getValue().textValue());
+        }
+      });
+    }
+    if (reconciler.layoutChanged(uid, annotations)) {
+      queue.submitAsync(reconciler.repairWork(uid, SecretReconciler.RepairCause.BINDING_CHANGED));
+    }
   }
 
   /** The Secret to remove if this event says the binding is going away, else null. */

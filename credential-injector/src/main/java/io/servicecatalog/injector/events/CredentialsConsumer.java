@@ -3,6 +3,8 @@ package io.servicecatalog.injector.events;
 import io.servicecatalog.injector.reconcile.InjectorMetrics;
 import io.servicecatalog.injector.reconcile.ReconcileQueue;
 import io.servicecatalog.injector.reconcile.SecretReconciler;
+import io.servicecatalog.injector.store.EnvelopeStore;
+import io.servicecatalog.injector.store.StoredEnvelope;
 import io.servicecatalog.model.Json;
 import io.servicecatalog.model.events.CredentialsEnvelope;
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -17,9 +19,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Consumes {@code servicecatalog.credentials}: one sealed envelope per binding (key = binding
- * uid; the topic is compacted, a null value is a tombstone and is ignored). Each envelope becomes
- * inject work; acknowledgement is left to the {@link ReconcileQueue}. Record values are never
- * logged: only their coordinates.
+ * uid; the topic is compacted, a null value is a tombstone). Each envelope is kept, still sealed,
+ * in the {@link EnvelopeStore} (for repairs) and becomes inject work; acknowledgement is left to
+ * the {@link ReconcileQueue}. A tombstone removes the binding from the store. Record values are
+ * never logged: only their coordinates.
  */
 @ApplicationScoped
 public class CredentialsConsumer {
@@ -28,13 +31,16 @@ public class CredentialsConsumer {
   private final ReconcileQueue queue;
   private final SecretReconciler reconciler;
   private final InjectorMetrics metrics;
+  private final EnvelopeStore store;
 
   @Inject
   public CredentialsConsumer(
-      ReconcileQueue queue, SecretReconciler reconciler, InjectorMetrics metrics) {
+      ReconcileQueue queue, SecretReconciler reconciler, InjectorMetrics metrics,
+      EnvelopeStore store) {
     this.queue = queue;
     this.reconciler = reconciler;
     this.metrics = metrics;
+    this.store = store;
   }
 
   @Incoming("credentials")
@@ -43,7 +49,12 @@ public class CredentialsConsumer {
     String where = RecordCoordinates.of(message);
     String value = message.getPayload();
     if (value == null) {
-      LOG.debugf("tombstone %s ignored", where);
+      // The gateway forgets a binding's credentials after unbind; so does the store.
+      String uid = RecordCoordinates.key(message);
+      if (uid != null) {
+        store.tombstone(uid, RecordCoordinates.partition(message), RecordCoordinates.offset(message));
+      }
+      LOG.debugf("tombstone %s", where);
       return message.ack();
     }
     CredentialsEnvelope envelope;
@@ -64,7 +75,11 @@ public class CredentialsConsumer {
       LOG.warnf("credentials record %s is keyed %s but sealed for binding uid %s", where, key,
           envelope.bindingUid());
     }
-    queue.submit(reconciler.injectWork(envelope), message);
+    StoredEnvelope stored =
+        new StoredEnvelope(envelope, RecordCoordinates.partition(message),
+            RecordCoordinates.offset(message), RecordCoordinates.timestamp(message));
+    store.offer(stored);
+    queue.submit(reconciler.injectWork(stored), message);
     return CompletableFuture.completedFuture(null);
   }
 
@@ -77,6 +92,27 @@ public class CredentialsConsumer {
           .getMetadata(IncomingKafkaRecordMetadata.class)
           .map(m -> m.getTopic() + "-" + m.getPartition() + "@" + m.getOffset())
           .orElse("(no Kafka metadata)");
+    }
+
+    static int partition(Message<?> message) {
+      return message
+          .getMetadata(IncomingKafkaRecordMetadata.class)
+          .map(IncomingKafkaRecordMetadata::getPartition)
+          .orElse(-1);
+    }
+
+    static long offset(Message<?> message) {
+      return message
+          .getMetadata(IncomingKafkaRecordMetadata.class)
+          .map(IncomingKafkaRecordMetadata::getOffset)
+          .orElse(-1L);
+    }
+
+    static long timestamp(Message<?> message) {
+      return message
+          .getMetadata(IncomingKafkaRecordMetadata.class)
+          .map(m -> m.getTimestamp() == null ? 0L : m.getTimestamp().toEpochMilli())
+          .orElse(0L);
     }
 
     static String key(Message<?> message) {

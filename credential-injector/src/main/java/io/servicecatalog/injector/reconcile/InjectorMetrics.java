@@ -19,6 +19,15 @@ import java.util.function.Supplier;
  *   <li>{@code servicecatalog_injector_envelopes_skipped_total{reason}}: credentials not written
  *       because the binding is gone, replaced or being deleted, or the record was unreadable
  *   <li>{@code servicecatalog_injector_retries_pending}: work waiting for its next attempt
+ *   <li>{@code servicecatalog_injector_secrets_repaired_total{cause=deleted|edited}}: Secrets
+ *       restored after someone deleted or edited them
+ *   <li>{@code servicecatalog_injector_credentials_rotated_total}: Secrets whose credentials a
+ *       new envelope replaced
+ *   <li>{@code servicecatalog_injector_workloads_restarted_total{kind}}: rolling restarts after
+ *       rotations
+ *   <li>{@code servicecatalog_injector_envelopes_held}: sealed envelopes kept for repairs
+ *   <li>{@code servicecatalog_injector_secrets_watched}: Secrets in the watch cache (only the
+ *       injector's own)
  * </ul>
  */
 @ApplicationScoped
@@ -60,6 +69,36 @@ public class InjectorMetrics {
         .tag("reason", reason)
         .register(registry)
         .increment();
+  }
+
+  public void repaired(String cause) {
+    Counter.builder("servicecatalog.injector.secrets.repaired")
+        .description("Binding Secrets restored after they were deleted or edited by hand")
+        .tag("cause", cause)
+        .register(registry)
+        .increment();
+  }
+
+  public void rotated() {
+    Counter.builder("servicecatalog.injector.credentials.rotated")
+        .description("Binding Secrets whose credentials were replaced by a new envelope")
+        .register(registry)
+        .increment();
+  }
+
+  public void restarted(String kind) {
+    Counter.builder("servicecatalog.injector.workloads.restarted")
+        .description("Workloads given a rolling restart after their credentials rotated")
+        .tag("kind", kind)
+        .register(registry)
+        .increment();
+  }
+
+  public void gauge(String name, String description, Supplier<Number> value) {
+    Gauge.builder(name, value, s -> s.get().doubleValue())
+        .description(description)
+        .strongReference(true)
+        .register(registry);
   }
 
   public void pendingRetries(Supplier<Number> size) {

@@ -81,12 +81,41 @@ public class ReconcileQueue {
       if (previous != null) {
         previous.cancel();
         LOG.debugf("%s supersedes a pending retry", work.describe());
-        previous.message.ack();
+        previous.ack();
       }
       run(new Pending(work, message));
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Attempts {@code work} soon on the scheduler thread rather than the caller's (for callers that
+   * must not block, such as watch event handlers). Nothing to acknowledge.
+   */
+  public void submitAsync(Work work) {
+    submitAsync(work, Duration.ZERO);
+  }
+
+  /** As {@link #submitAsync(Work)}, first attempt after {@code delay}. */
+  public void submitAsync(Work work, Duration delay) {
+    // No binding lock here: the caller must not wait for an attempt that is running.
+    Pending p = new Pending(work, null);
+    Pending previous = pending.put(work.key(), p);
+    if (previous != null) {
+      previous.cancel();
+      previous.ack();
+    }
+    try {
+      p.future = scheduler.schedule(() -> retry(p), delay.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+      pending.remove(work.key(), p);
+    }
+  }
+
+  /** Whether work with this key is waiting for an attempt. */
+  public boolean isPending(String key) {
+    return pending.containsKey(key);
   }
 
   public List<PendingRetry> pending() {
@@ -158,15 +187,20 @@ public class ReconcileQueue {
 
   private void settle(Pending p) {
     pending.remove(p.work.key(), p);
-    p.message.ack();
+    p.ack();
   }
 
   private void schedule(Pending p, String error) {
     Duration delay = backoff(p.attempts);
     p.lastError = error;
     p.nextAttemptAt = Instant.now().plus(delay);
+    Pending current = pending.compute(p.work.key(), (k, cur) -> cur == null || cur == p ? p : cur);
+    if (current != p) {
+      // Newer work with the same key arrived meanwhile: it replaces this one.
+      p.ack();
+      return;
+    }
     LOG.infof("%s: %s; attempt %d in %s", p.work.describe(), error, p.attempts + 1, delay);
-    pending.put(p.work.key(), p);
     try {
       p.future = scheduler.schedule(() -> retry(p), delay.toMillis(), TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
@@ -196,6 +230,7 @@ public class ReconcileQueue {
 
   private static final class Pending {
     final Work work;
+    /** The record that asked for the work; null for work that came from elsewhere. */
     final Message<?> message;
     final Instant firstAttempt = Instant.now();
     int attempts;
@@ -212,6 +247,12 @@ public class ReconcileQueue {
     void cancel() {
       if (future != null) {
         future.cancel(false);
+      }
+    }
+
+    void ack() {
+      if (message != null) {
+        message.ack();
       }
     }
   }

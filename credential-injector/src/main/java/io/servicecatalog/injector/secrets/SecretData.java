@@ -2,10 +2,14 @@ package io.servicecatalog.injector.secrets;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -67,6 +71,65 @@ public final class SecretData {
       }
     }
     return true;
+  }
+
+  /**
+   * How a Secret's {@code data} (base64 values) differs from these entries, by key name only.
+   *
+   * @param changed keys whose value differs
+   * @param missing keys these entries have and the Secret lacks
+   * @param unexpected keys the Secret has and these entries do not
+   */
+  public record Diff(List<String> changed, List<String> missing, List<String> unexpected) {
+    public boolean isEmpty() {
+      return changed.isEmpty() && missing.isEmpty() && unexpected.isEmpty();
+    }
+
+    /** e.g. "value of password changed; host removed; note added" (from the editor's side). */
+    public String describe() {
+      List<String> parts = new ArrayList<>();
+      if (!changed.isEmpty()) {
+        parts.add((changed.size() == 1 ? "value of " : "values of ") + String.join(", ", changed)
+            + " changed");
+      }
+      if (!missing.isEmpty()) {
+        parts.add(String.join(", ", missing) + " removed");
+      }
+      if (!unexpected.isEmpty()) {
+        parts.add(String.join(", ", unexpected) + " added");
+      }
+      return parts.isEmpty() ? "no key changed" : String.join("; ", parts);
+    }
+  }
+
+  public Diff diff(Map<String, String> base64Data) {
+    Map<String, String> other = base64Data == null ? Map.of() : base64Data;
+    List<String> changed = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
+    List<String> unexpected = new ArrayList<>();
+    Base64.Decoder b64 = Base64.getDecoder();
+    for (Map.Entry<String, byte[]> e : new TreeMap<>(entries).entrySet()) {
+      String v = other.get(e.getKey());
+      if (v == null) {
+        missing.add(e.getKey());
+        continue;
+      }
+      byte[] actual;
+      try {
+        actual = b64.decode(v);
+      } catch (IllegalArgumentException notBase64) {
+        actual = null;
+      }
+      if (!java.util.Arrays.equals(e.getValue(), actual)) {
+        changed.add(e.getKey());
+      }
+    }
+    for (String k : new TreeSet<>(other.keySet())) {
+      if (!entries.containsKey(k)) {
+        unexpected.add(k);
+      }
+    }
+    return new Diff(changed, missing, unexpected);
   }
 
   /** Null when every key is a valid Secret data key, else why not (names the key, not values). */

@@ -11,31 +11,57 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
  * Converges binding Secrets through the Kubernetes API. Idempotent: a Secret already holding the
- * desired data and labels is not written again (its resourceVersion stays). Never touches a
- * Secret that is not labelled with the binding's uid. Optimistic-concurrency conflicts are
- * retried a few times on fresh reads; other API errors propagate as {@link
- * KubernetesClientException} for the caller to retry later.
+ * desired type, data, labels and annotations is not written again (its resourceVersion stays).
+ * Never touches a Secret that is not labelled with the binding's uid. What others put on the
+ * Secret stays: their labels, annotations, ownerReferences (k8s-syncer's) and finalizers.
+ *
+ * <p>A Secret's type is immutable in Kubernetes, so a Secret whose type must change (the binding
+ * switched between the servicebinding.io and the original layout) is deleted and created again
+ * with the same metadata. Optimistic-concurrency conflicts are retried a few times on fresh
+ * reads; other API errors propagate as {@link KubernetesClientException} for the caller to retry.
  */
 @ApplicationScoped
 public class SecretWriter implements SecretTransforms.SecretSource {
   private static final Logger LOG = Logger.getLogger(SecretWriter.class);
   private static final int CONFLICT_RETRIES = 5;
-  public static final String TYPE_OPAQUE = "Opaque";
 
   public enum WriteOutcome {
     CREATED,
     UPDATED,
-    UNCHANGED
+    /** Deleted and created again because its type changed. */
+    RECREATED,
+    UNCHANGED,
+    /** The planner chose to leave the existing Secret as it is. */
+    LEFT
   }
 
   public enum DeleteOutcome {
     DELETED,
     ABSENT,
     NOT_OURS
+  }
+
+  /**
+   * What the Secret should be.
+   *
+   * @param setAnnotations annotations to set (others' annotations stay)
+   * @param removeAnnotations annotations to remove if present
+   */
+  public record Desired(
+      String type, SecretData data, Map<String, String> setAnnotations, Set<String> removeAnnotations) {}
+
+  /**
+   * Decides what the Secret should be, given what exists (null: nothing). Called again after a
+   * conflict, with the fresh Secret. Returns null to leave an existing Secret as it is.
+   */
+  @FunctionalInterface
+  public interface Planner {
+    Desired plan(Secret existing);
   }
 
   private final KubernetesClient client;
@@ -46,45 +72,50 @@ public class SecretWriter implements SecretTransforms.SecretSource {
   }
 
   public WriteOutcome write(
-      String namespace, String secretName, String bindingUid, String bindingName, SecretData data)
+      String namespace, String secretName, String bindingUid, String bindingName, Planner planner)
       throws ForeignSecretException {
     Map<String, String> labels = SecretOwnership.labels(bindingUid, bindingName);
-    Map<String, String> encoded = data.toBase64();
     for (int attempt = 1; ; attempt++) {
       try {
         Secret existing = client.secrets().inNamespace(namespace).withName(secretName).get();
         if (existing == null) {
-          Secret created =
-              new SecretBuilder()
-                  .withNewMetadata()
-                  .withName(secretName)
-                  .withNamespace(namespace)
-                  .withLabels(labels)
-                  .endMetadata()
-                  .withType(TYPE_OPAQUE)
-                  .withData(encoded)
-                  .build();
-          client.secrets().inNamespace(namespace).resource(created).create();
+          Desired d = planner.plan(null);
+          if (d == null) {
+            return WriteOutcome.LEFT;
+          }
+          client.secrets().inNamespace(namespace).resource(
+              fresh(namespace, secretName, labels, d, null)).create();
           return WriteOutcome.CREATED;
         }
         if (!SecretOwnership.ownedBy(existing, bindingUid)) {
           throw new ForeignSecretException(namespace, secretName);
         }
-        if (data.sameAs(existing.getData()) && hasLabels(existing, labels)) {
+        Desired d = planner.plan(existing);
+        if (d == null) {
+          return WriteOutcome.LEFT;
+        }
+        boolean sameType = d.type().equals(typeOf(existing));
+        if (sameType
+            && d.data().sameAs(existing.getData())
+            && (existing.getStringData() == null || existing.getStringData().isEmpty())
+            && hasLabels(existing, labels)
+            && hasAnnotations(existing, d)) {
           return WriteOutcome.UNCHANGED;
         }
-        Map<String, String> mergedLabels = new LinkedHashMap<>();
-        ObjectMeta meta = existing.getMetadata();
-        if (meta.getLabels() != null) {
-          mergedLabels.putAll(meta.getLabels());
+        if (!sameType) {
+          // Type is immutable: delete, then create with the same metadata.
+          client.secrets().inNamespace(namespace).resource(existing).delete();
+          client.secrets().inNamespace(namespace).resource(
+              fresh(namespace, secretName, labels, d, existing.getMetadata())).create();
+          return WriteOutcome.RECREATED;
         }
-        mergedLabels.putAll(labels);
         Secret updated =
             new SecretBuilder(existing)
                 .editMetadata()
-                .withLabels(mergedLabels)
+                .withLabels(mergedLabels(existing.getMetadata(), labels))
+                .withAnnotations(mergedAnnotations(existing.getMetadata(), d))
                 .endMetadata()
-                .withData(encoded)
+                .withData(d.data().toBase64())
                 .withStringData(null)
                 .build();
         client.secrets().inNamespace(namespace).resource(updated).update();
@@ -97,6 +128,53 @@ public class SecretWriter implements SecretTransforms.SecretSource {
         throw e;
       }
     }
+  }
+
+  /** A new Secret; {@code keep} is the metadata of the one it replaces (null: none). */
+  private static Secret fresh(
+      String namespace, String secretName, Map<String, String> labels, Desired d, ObjectMeta keep) {
+    SecretBuilder b =
+        new SecretBuilder()
+            .withNewMetadata()
+            .withName(secretName)
+            .withNamespace(namespace)
+            .withLabels(mergedLabels(keep, labels))
+            .withAnnotations(mergedAnnotations(keep, d))
+            .withOwnerReferences(keep == null ? null : keep.getOwnerReferences())
+            .endMetadata()
+            .withType(d.type())
+            .withData(d.data().toBase64());
+    return b.build();
+  }
+
+  private static Map<String, String> mergedLabels(ObjectMeta meta, Map<String, String> labels) {
+    Map<String, String> merged = new LinkedHashMap<>();
+    if (meta != null && meta.getLabels() != null) {
+      merged.putAll(meta.getLabels());
+    }
+    merged.putAll(labels);
+    return merged;
+  }
+
+  private static Map<String, String> mergedAnnotations(ObjectMeta meta, Desired d) {
+    Map<String, String> merged = new LinkedHashMap<>();
+    if (meta != null && meta.getAnnotations() != null) {
+      merged.putAll(meta.getAnnotations());
+    }
+    if (d.removeAnnotations() != null) {
+      d.removeAnnotations().forEach(merged::remove);
+    }
+    if (d.setAnnotations() != null) {
+      merged.putAll(d.setAnnotations());
+    }
+    return merged.isEmpty() ? null : merged;
+  }
+
+  /** A Secret's type; Kubernetes defaults an unset type to Opaque. */
+  public static String typeOf(Secret secret) {
+    return secret.getType() == null || secret.getType().isEmpty()
+        ? ServiceBindingLayout.TYPE_OPAQUE
+        : secret.getType();
   }
 
   public DeleteOutcome deleteIfOwned(String namespace, String secretName, String bindingUid) {
@@ -142,6 +220,26 @@ public class SecretWriter implements SecretTransforms.SecretSource {
     for (Map.Entry<String, String> e : labels.entrySet()) {
       if (!Objects.equals(actual.get(e.getKey()), e.getValue())) {
         return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean hasAnnotations(Secret secret, Desired d) {
+    Map<String, String> actual = secret.getMetadata().getAnnotations();
+    Map<String, String> a = actual == null ? Map.of() : actual;
+    if (d.removeAnnotations() != null) {
+      for (String k : d.removeAnnotations()) {
+        if (a.containsKey(k) && (d.setAnnotations() == null || !d.setAnnotations().containsKey(k))) {
+          return false;
+        }
+      }
+    }
+    if (d.setAnnotations() != null) {
+      for (Map.Entry<String, String> e : d.setAnnotations().entrySet()) {
+        if (!Objects.equals(a.get(e.getKey()), e.getValue())) {
+          return false;
+        }
       }
     }
     return true;

@@ -35,6 +35,28 @@ public final class CatalogApiStub {
         call(HttpRequest.newBuilder(uri("/_test/requests/" + namespace + "/" + name)).GET()));
   }
 
+  /**
+   * Exists with these annotations; {@code injected}: catalog-api has recorded the Secret
+   * ({@code status.binding.name}), as it does once an INJECT_SECRET result arrived.
+   */
+  public static void exists(
+      String namespace, String name, String uid, String secretName,
+      java.util.Map<String, String> annotations, boolean injected) {
+    com.fasterxml.jackson.databind.node.ObjectNode body =
+        io.servicecatalog.model.Json.MAPPER.createObjectNode();
+    body.put("uid", uid).put("deleting", false).put("failTimes", 0).put("injected", injected);
+    if (secretName != null) {
+      body.put("secretName", secretName);
+    }
+    if (annotations != null) {
+      com.fasterxml.jackson.databind.node.ObjectNode a = body.putObject("annotations");
+      annotations.forEach(a::put);
+    }
+    call(
+        HttpRequest.newBuilder(uri("/_test/bindings/" + namespace + "/" + name))
+            .PUT(HttpRequest.BodyPublishers.ofString(body.toString())));
+  }
+
   private static void put(
       String namespace, String name, String uid, String secretName, boolean deleting, int fail) {
     String body =

@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <ul>
  *   <li>{@code PUT /_test/bindings/{ns}/{name}} body {@code {"uid","secretName","deleting",
- *       "failTimes"}}: the binding exists (or is deleting); the first {@code failTimes} GETs
- *       answer 503.
+ *       "failTimes","annotations","injected"}}: the binding exists (or is deleting); the first
+ *       {@code failTimes} GETs answer 503; {@code injected} sets {@code status.binding.name}.
  *   <li>{@code DELETE /_test/bindings/{ns}/{name}}: the binding is gone (404 Status).
  *   <li>{@code GET /_test/requests/{ns}/{name}}: how many times the injector asked.
  * </ul>
@@ -116,10 +116,17 @@ public class FakeCatalogApi implements QuarkusTestResourceLifecycleManager {
     if (body.path("deleting").asBoolean(false)) {
       metadata.put("deletionTimestamp", "2026-01-01T00:00:00Z");
     }
+    if (body.path("annotations").isObject()) {
+      metadata.set("annotations", body.get("annotations"));
+    }
     ObjectNode spec = b.putObject("spec");
     spec.putObject("instanceRef").put("name", "mariadb-instance");
     if (body.hasNonNull("secretName")) {
       spec.put("secretName", body.get("secretName").asText());
+    }
+    if (body.path("injected").asBoolean(false)) {
+      b.putObject("status").putObject("binding")
+          .put("name", body.hasNonNull("secretName") ? body.get("secretName").asText() : nsName[1]);
     }
     return b;
   }

@@ -89,6 +89,34 @@ public final class TestKafka implements AutoCloseable {
       String secretName,
       Map<String, Object> credentials,
       List<SecretTransform> transforms) {
+    return seal(cipher, namespace, bindingName, uid, secretName, credentials, transforms,
+        "mariadb-broker", "mariadb");
+  }
+
+  /** Sealed with the test key, naming the broker and the class. */
+  public static CredentialsEnvelope seal(
+      String namespace,
+      String bindingName,
+      String uid,
+      String secretName,
+      Map<String, Object> credentials,
+      List<SecretTransform> transforms,
+      String brokerName,
+      String classExternalName) {
+    return seal(CIPHER, namespace, bindingName, uid, secretName, credentials, transforms,
+        brokerName, classExternalName);
+  }
+
+  public static CredentialsEnvelope seal(
+      CredentialsCipher cipher,
+      String namespace,
+      String bindingName,
+      String uid,
+      String secretName,
+      Map<String, Object> credentials,
+      List<SecretTransform> transforms,
+      String brokerName,
+      String classExternalName) {
     try {
       Map<String, JsonNode> values =
           Json.MAPPER.convertValue(
@@ -96,7 +124,7 @@ public final class TestKafka implements AutoCloseable {
               Json.MAPPER.getTypeFactory().constructMapType(Map.class, String.class, JsonNode.class));
       byte[] plaintext =
           Json.MAPPER.writeValueAsBytes(
-              new BindingCredentials(values, transforms, "mariadb-broker", "mariadb"));
+              new BindingCredentials(values, transforms, brokerName, classExternalName));
       CredentialsCipher.Sealed s = cipher.seal(plaintext, uid);
       return new CredentialsEnvelope(
           CredentialsEnvelope.SCHEMA_VERSION, uid, namespace, bindingName, secretName, 1L,
@@ -136,6 +164,12 @@ public final class TestKafka implements AutoCloseable {
       }
     }
     return seen.stream().filter(r -> uid.equals(r.result().uid)).collect(Collectors.toList());
+  }
+
+  /** Every result read so far, about any binding. */
+  public synchronized List<Result> allResults() {
+    resultsFor("");
+    return List.copyOf(seen);
   }
 
   public List<Result> resultsFor(String uid, Predicate<OperationResult> filter) {
