@@ -24,7 +24,7 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Runs the whole product on one machine without Docker: PostgreSQL (external or embedded),
  * Kafka (in-process KRaft, or external), a Kubernetes API stand-in (or an external API server)
- * and the four services as separate JVMs, started in dependency order and each awaited until
+ * and the services (k8s-syncer last) as separate JVMs, started in dependency order and each awaited until
  * ready.
  *
  * <p>Two uses: {@link #main} for "run it locally" (fixed ports, banner, blocks until Ctrl-C),
@@ -42,8 +42,11 @@ public final class LocalStack implements AutoCloseable {
     public static final String BROKER_GATEWAY = "broker-gateway";
     public static final String CREDENTIAL_INJECTOR = "credential-injector";
     public static final String MARIADB_BROKER = "mariadb-broker";
+    /** Keeps the custom resources in the Kubernetes API and catalog-api in step (kubectl's way in). */
+    public static final String K8S_SYNCER = "k8s-syncer";
     /** All services, in start order (each depends only on the ones before it). */
-    public static final List<String> SERVICES = List.of(CATALOG_API, BROKER_GATEWAY, CREDENTIAL_INJECTOR, MARIADB_BROKER);
+    public static final List<String> SERVICES =
+            List.of(CATALOG_API, BROKER_GATEWAY, CREDENTIAL_INJECTOR, MARIADB_BROKER, K8S_SYNCER);
 
     public static final String CATALOG_API_REST_PATH = "/apis/servicecatalog.k8s.io/v1beta1";
     public static final String DEFAULT_DATABASE = "servicecatalog";
@@ -51,7 +54,7 @@ public final class LocalStack implements AutoCloseable {
 
     /** Fixed ports of a local run. */
     public static final Map<String, Integer> DEFAULT_PORTS = Map.of(
-            CATALOG_API, 8080, BROKER_GATEWAY, 8081, CREDENTIAL_INJECTOR, 8082, MARIADB_BROKER, 8090);
+            CATALOG_API, 8080, BROKER_GATEWAY, 8081, CREDENTIAL_INJECTOR, 8082, MARIADB_BROKER, 8090, K8S_SYNCER, 8083);
     public static final int DEFAULT_KUBERNETES_PORT = 8001;
     public static final int DEFAULT_KAFKA_PORT = 9092;
     public static final int DEFAULT_KAFKA_CONTROLLER_PORT = 9093;
@@ -60,7 +63,8 @@ public final class LocalStack implements AutoCloseable {
             CATALOG_API, "catalog-api",
             BROKER_GATEWAY, "broker-gateway",
             CREDENTIAL_INJECTOR, "credential-injector",
-            MARIADB_BROKER, "examples/mariadb-broker");
+            MARIADB_BROKER, "examples/mariadb-broker",
+            K8S_SYNCER, "k8s-syncer");
     private static final String SERVICE_JAR = "target/quarkus-app/quarkus-run.jar";
 
     // configuration (immutable after build)
@@ -72,6 +76,7 @@ public final class LocalStack implements AutoCloseable {
     private final String externalKafka;
     private final String externalKubernetes;
     private final Map<String, Integer> ports;
+    private final boolean randomPorts;
     private final int kubernetesPort;
     private final int kafkaPort;
     private final int kafkaControllerPort;
@@ -113,7 +118,9 @@ public final class LocalStack implements AutoCloseable {
             Integer explicit = b.ports.get(s);
             p.put(s, explicit != null ? explicit : b.randomPorts ? Ports.free() : DEFAULT_PORTS.get(s));
         }
-        this.ports = Map.copyOf(p);
+        // Mutable: a random port taken by someone else before its service starts is replaced.
+        this.ports = new java.util.concurrent.ConcurrentHashMap<>(p);
+        this.randomPorts = b.randomPorts;
         this.kubernetesPort = b.kubernetesPort != null ? b.kubernetesPort : b.randomPorts ? 0 : DEFAULT_KUBERNETES_PORT;
         this.kafkaPort = b.kafkaPort != null ? b.kafkaPort : b.randomPorts ? 0 : DEFAULT_KAFKA_PORT;
         this.kafkaControllerPort = b.kafkaControllerPort != null ? b.kafkaControllerPort
@@ -203,8 +210,9 @@ public final class LocalStack implements AutoCloseable {
             KubernetesApiStandIn s = new KubernetesApiStandIn(kubernetesPort);
             standIn = s;
             s.start();
+            int crds = installCrds(s);
             say("Kubernetes API: embedded stand-in (Fabric8 mock server, CRUD mode) at " + s.url() + ", "
-                    + millisSince(t0) + " ms");
+                    + (crds > 0 ? crds + " CRDs from k8s/crds installed, " : "") + millisSince(t0) + " ms");
         }
         checkOpen();
         return this;
@@ -229,6 +237,10 @@ public final class LocalStack implements AutoCloseable {
             ServiceProcess existing = processes.get(service);
             if (existing != null && existing.isAlive()) {
                 throw new IllegalStateException(service + " is already running");
+            }
+            if (randomPorts && existing == null && !Ports.isFree(ports.get(service))) {
+                // Another process (often an outgoing connection's ephemeral port) took it meanwhile.
+                ports.put(service, Ports.free());
             }
             process = ServiceProcess.builder(service)
                     .jar(serviceJar(service))
@@ -304,8 +316,15 @@ public final class LocalStack implements AutoCloseable {
             p.put("quarkus.datasource.username", pg.user());
             p.put("quarkus.datasource.password", pg.password());
         }
-        if (!service.equals(MARIADB_BROKER)) {
+        if (!service.equals(MARIADB_BROKER) && !service.equals(K8S_SYNCER)) {
             p.put("kafka.bootstrap.servers", kafkaBootstrap());
+        }
+        if (service.equals(K8S_SYNCER)) {
+            // the Kubernetes API as broker-gateway gets it, and catalog-api to sync with
+            p.put("quarkus.kubernetes-client.api-server-url", kubernetesApiUrl());
+            p.put("quarkus.kubernetes-client.trust-certs", "true");
+            p.put("quarkus.kubernetes-client.namespace", KubernetesApiStandIn.DEFAULT_NAMESPACE);
+            p.put("servicecatalog.catalog-api.url", catalogApiUrl());
         }
         if (service.equals(BROKER_GATEWAY) || service.equals(CREDENTIAL_INJECTOR)) {
             p.put("quarkus.kubernetes-client.api-server-url", kubernetesApiUrl());
@@ -372,6 +391,10 @@ public final class LocalStack implements AutoCloseable {
 
     public String credentialInjectorUrl() {
         return "http://127.0.0.1:" + ports.get(CREDENTIAL_INJECTOR);
+    }
+
+    public String k8sSyncerUrl() {
+        return "http://127.0.0.1:" + ports.get(K8S_SYNCER);
     }
 
     /** URL of the example OSB broker (mariadb-broker), e.g. {@code http://127.0.0.1:8090}. */
@@ -482,6 +505,30 @@ public final class LocalStack implements AutoCloseable {
 
     // ------------------------------------------------------------------ helpers
 
+    /**
+     * Installs the CRDs of {@code <root>/k8s/crds/} in the stand-in, as {@code kubectl apply -k k8s/}
+     * does in a cluster: the stand-in then knows which kinds are cluster-scoped and serves their
+     * status subresource. Returns how many; 0 when the directory is absent.
+     */
+    private int installCrds(KubernetesApiStandIn s) {
+        Path dir = root == null ? null : root.resolve("k8s").resolve("crds");
+        if (dir == null || !Files.isDirectory(dir)) {
+            return 0;
+        }
+        int n = 0;
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(x -> x.toString().endsWith(".yml") || x.toString().endsWith(".yaml")).sorted().toList()) {
+                try (var in = Files.newInputStream(f)) {
+                    s.client().apiextensions().v1().customResourceDefinitions().load(in).create();
+                    n++;
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("could not install the CRDs of " + dir + ": " + e.getMessage(), e);
+        }
+        return n;
+    }
+
     private static void requireKnown(String service) {
         if (!SERVICES.contains(service)) {
             throw new IllegalArgumentException("Unknown service '" + service + "', expected one of " + SERVICES);
@@ -591,6 +638,7 @@ public final class LocalStack implements AutoCloseable {
          * (external Kafka), {@code KUBERNETES_API_URL} (external API server),
          * {@code SERVICECATALOG_DB_NAME}, and port overrides {@code SERVICECATALOG_CATALOG_API_PORT},
          * {@code _BROKER_GATEWAY_PORT}, {@code _CREDENTIAL_INJECTOR_PORT}, {@code _MARIADB_BROKER_PORT},
+         * {@code _K8S_SYNCER_PORT},
          * {@code _KUBERNETES_PORT}, {@code _KAFKA_PORT}, {@code _KAFKA_CONTROLLER_PORT} (all prefixed
          * {@code SERVICECATALOG}), {@code SERVICECATALOG_LOG_DIR}, {@code SERVICECATALOG_SERVICES}
          * (comma-separated subset of {@link LocalStack#SERVICES} to run). PostgreSQL and MariaDB
@@ -782,7 +830,7 @@ public final class LocalStack implements AutoCloseable {
 
     /**
      * "Run the whole product locally": fixed ports, infrastructure embedded unless the
-     * environment names external servers, all four services, a banner, then blocks until
+     * environment names external servers, all the services, a banner, then blocks until
      * Ctrl-C; a shutdown hook stops everything.
      */
     public static void main(String[] args) throws InterruptedException {
@@ -812,6 +860,10 @@ public final class LocalStack implements AutoCloseable {
         b.append(" catalog-api REST    ").append(stack.catalogApiRestBase()).append(nl);
         b.append(" broker-gateway      ").append(stack.brokerGatewayUrl()).append(nl);
         b.append(" credential-injector ").append(stack.credentialInjectorUrl()).append(nl);
+        if (stack.services().containsKey(K8S_SYNCER)) {
+            b.append(" k8s-syncer          ").append(stack.k8sSyncerUrl())
+                    .append("  (custom resources in the Kubernetes API <-> catalog-api)").append(nl);
+        }
         b.append(" example broker      ").append(stack.brokerUrl()).append("  (mariadb-broker, basic auth ")
                 .append(stack.brokerUsername()).append(" / ").append(stack.brokerPassword()).append(')').append(nl);
         b.append(" Kubernetes API      ").append(k8s)
