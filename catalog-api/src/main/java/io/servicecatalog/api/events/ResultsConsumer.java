@@ -2,6 +2,7 @@ package io.servicecatalog.api.events;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.servicecatalog.api.lifecycle.ResultApplier;
+import io.servicecatalog.api.store.Actor;
 import io.servicecatalog.model.Json;
 import io.servicecatalog.model.events.OperationResult;
 import io.smallrye.mutiny.Uni;
@@ -36,6 +37,7 @@ public class ResultsConsumer {
           r.resultId, r.schemaVersion, OperationResult.SCHEMA_VERSION);
     }
     LOG.debugf("applying %s %s to %s %s/%s", r.operation, r.outcome, r.kind, r.namespace, r.name);
+    Actor.set(Actor.system(r.source == null ? "worker" : r.source, "result:" + r.operation));
     return Panache.withTransaction(() -> applier.apply(r))
         .invoke(relay::kick)
         // Transient trouble (a lock timeout, the database restarting) is retried in place.

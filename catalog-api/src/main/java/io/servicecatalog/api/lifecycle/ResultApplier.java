@@ -54,13 +54,51 @@ public class ResultApplier {
             r.namespace, r.name);
         return Uni.createFrom().voidItem();
       }
-      return switch (ResourceKind.fromKind(e.kind).orElseThrow()) {
+      Uni<Void> applied = switch (ResourceKind.fromKind(e.kind).orElseThrow()) {
         case CLUSTER_SERVICE_BROKER, SERVICE_BROKER -> broker(e, r);
         case SERVICE_INSTANCE -> instance(e, r);
         case SERVICE_BINDING -> binding(e, r);
         default -> Uni.createFrom().voidItem();
       };
+      // The outcome first: what the broker did comes before the state change it causes.
+      return outcomeAudit(e, r).flatMap(x -> applied);
     });
+  }
+
+  /** The outcome as an audit event (io.servicecatalog.instance.provisioned and the like). */
+  private Uni<Void> outcomeAudit(ResourceEntity e, OperationResult r) {
+    boolean ok = r.outcome == Outcome.SUCCEEDED;
+    boolean failed = r.outcome == Outcome.FAILED && Boolean.TRUE.equals(r.terminal);
+    if (!ok && !failed && !(r.outcome == Outcome.FAILED && r.operation == OperationResult.Operation.FETCH_CATALOG)) {
+      return Uni.createFrom().voidItem();
+    }
+    String what = switch (r.operation) {
+      case FETCH_CATALOG -> ok ? "catalog-fetched" : "catalog-fetch-failed";
+      case PROVISION -> ok ? "provisioned" : "provision-failed";
+      case UPDATE -> ok ? "update-succeeded" : "update-failed";
+      case DEPROVISION -> ok ? "deprovisioned" : "deprovision-failed";
+      case BIND -> ok ? "bound" : "bind-failed";
+      case UNBIND -> ok ? "unbound" : "unbind-failed";
+      case INJECT_SECRET -> ok ? "secret-written" : "secret-write-failed";
+      case DELETE_SECRET -> ok ? "secret-deleted" : "secret-delete-failed";
+      default -> (ok ? "" : "failed-") + r.operation.name().toLowerCase().replace('_', '-');
+    };
+    var extra = io.servicecatalog.model.Json.MAPPER.createObjectNode();
+    extra.put("operation", r.operation.name()).put("outcome", r.outcome.name()).put("source", r.source)
+        .put("result", ok ? "Success" : "Failure");
+    if (r.reason != null) {
+      extra.put("reason", r.reason);
+    }
+    if (r.requestIdentity != null) {
+      extra.put("requestIdentity", r.requestIdentity);
+    }
+    if (r.httpStatus != null) {
+      extra.put("httpStatus", r.httpStatus);
+    }
+    if (r.secretName != null) {
+      extra.put("secretName", r.secretName);
+    }
+    return store.audit(e, "io.servicecatalog." + ResourceStore.resourceName(e.kind) + "." + what, extra);
   }
 
   // ------------------------------------------------------------------ broker
@@ -186,6 +224,18 @@ public class ResultApplier {
       case UPDATE -> {
         return update(e, si, r);
       }
+      case FETCH_INSTANCE -> {
+        // Drift between the catalog and the broker: its own condition, never Ready.
+        if (r.outcome == Outcome.SUCCEEDED) {
+          boolean inSync = r.drift == null || r.drift.isEmpty();
+          boolean changed = st.setCondition("InSyncWithBroker", inSync ? TRUE : FALSE,
+              inSync ? Reasons.IN_SYNC_WITH_BROKER : Reasons.DRIFT_DETECTED,
+              inSync ? "The broker reports what the catalog expects"
+                  : "The broker differs from the catalog in: " + String.join(", ", r.drift));
+          return changed ? store.update(e, si).replaceWithVoid() : Uni.createFrom().voidItem();
+        }
+        return Uni.createFrom().voidItem();
+      }
       case DEPROVISION -> {
         if (r.outcome == Outcome.SUCCEEDED) {
           st.deprovisionStatus = ServiceInstanceStatus.DEPROVISION_SUCCEEDED;
@@ -249,10 +299,23 @@ public class ResultApplier {
       return store.update(e, si).replaceWithVoid();
     }
     endOperation(st, r.generation);
+    if (r.outcome == Outcome.SUCCEEDED && r.planExternalID != null && st.externalProperties != null) {
+      if (si.getSpec().servicePlanRef != null) {
+        st.externalProperties.servicePlanExternalID = r.planExternalID;
+      } else {
+        st.externalProperties.clusterServicePlanExternalID = r.planExternalID;
+      }
+    }
     if (r.outcome == Outcome.FAILED) {
       // The broker refused this generation; the instance it has is still the previous one.
       st.setCondition(CONDITION_FAILED, TRUE, reasonOr(r, "UpdateInstanceCallFailed"), r.message);
       st.inProgressProperties = null;
+      if (Boolean.FALSE.equals(r.instanceUsable)) {
+        // OSB instance_usable=false: nothing may bind to it until it is fixed.
+        st.setCondition(CONDITION_READY, FALSE, reasonOr(r, "UpdateInstanceCallFailed"),
+            "The update failed and the broker says the instance is not usable: " + r.message);
+        return store.update(e, si).replaceWithVoid();
+      }
     }
     if (newest) {
       st.setCondition(CONDITION_READY, TRUE, r.outcome == Outcome.SUCCEEDED ? "InstanceUpdatedSuccessfully"
@@ -310,6 +373,7 @@ public class ResultApplier {
               r.message == null ? "The binding is being created asynchronously" : r.message);
         } else if (r.outcome == Outcome.SUCCEEDED) {
           bound(st, r.generation);
+          st.nextRotationTime = r.nextRotationTime;
           if (st.binding != null) {
             ready(b);
           } else {
@@ -321,6 +385,24 @@ public class ResultApplier {
         }
         return store.update(e, b).replaceWithVoid();
       }
+      case ROTATE_BINDING -> {
+        // The old credentials keep working until the new ones are in the Secret: a failed rotation
+        // never makes the binding un-Ready, it is reported on its own condition.
+        if (deleting) {
+          return Uni.createFrom().voidItem();
+        }
+        if (r.outcome == Outcome.SUCCEEDED) {
+          st.lastRotationTime = r.lastRotationTime == null ? r.time : r.lastRotationTime;
+          st.nextRotationTime = r.nextRotationTime;
+          st.setCondition("Rotated", TRUE, reasonOr(r, Reasons.BINDING_ROTATED),
+              r.message == null ? "New credentials were issued" : r.message);
+        } else if (r.outcome == Outcome.FAILED) {
+          st.setCondition("Rotated", FALSE, reasonOr(r, Reasons.BINDING_ROTATION_FAILED), r.message);
+        } else {
+          st.setCondition("Rotated", FALSE, reasonOr(r, Reasons.ROTATING_BINDING), r.message);
+        }
+        return store.update(e, b).replaceWithVoid();
+      }
       case INJECT_SECRET -> {
         if (deleting) {
           return Uni.createFrom().voidItem();
@@ -328,6 +410,11 @@ public class ResultApplier {
         if (r.outcome == Outcome.SUCCEEDED) {
           bound(st, r.generation);
           st.binding = new LocalObjectReference(r.secretName == null ? b.getSpec().secretName : r.secretName);
+          if (Reasons.CREDENTIALS_ROTATED.equals(r.reason)) {
+            st.lastRotationTime = r.lastRotationTime == null ? r.time : r.lastRotationTime;
+          } else if (Reasons.SECRET_REPAIRED.equals(r.reason)) {
+            st.lastSecretRepairTime = r.time;
+          }
           ready(b);
         } else if (r.outcome == Outcome.FAILED) {
           st.setCondition(CONDITION_READY, FALSE, Reasons.ERROR_INJECTING_BIND_RESULT, r.message);

@@ -9,6 +9,7 @@ import io.servicecatalog.api.admission.Admission;
 import io.servicecatalog.api.admission.Bodies;
 import io.servicecatalog.api.events.OutboxRelay;
 import io.servicecatalog.api.lifecycle.Lifecycle;
+import io.servicecatalog.api.store.Actor;
 import io.servicecatalog.api.store.ResourceEntity;
 import io.servicecatalog.api.store.ResourceStore;
 import io.servicecatalog.model.Json;
@@ -159,8 +160,9 @@ public class ResourceEndpoint {
   @DELETE
   @Path("{plural}/{name}")
   @Operation(summary = "Delete a cluster-scoped object")
-  public Uni<Response> deleteCluster(@PathParam("plural") String plural, @PathParam("name") String name) {
-    return delete(clusterKind(plural), null, name);
+  public Uni<Response> deleteCluster(@PathParam("plural") String plural, @PathParam("name") String name,
+      @Context HttpHeaders headers) {
+    return delete(clusterKind(plural), null, name, headers);
   }
 
   // ------------------------------------------------------- namespace scope
@@ -242,8 +244,8 @@ public class ResourceEndpoint {
   @Path("namespaces/{namespace}/{plural}/{name}")
   @Operation(summary = "Delete a namespaced object; it goes once the broker has let go of it")
   public Uni<Response> deleteNamespaced(@PathParam("namespace") String namespace,
-      @PathParam("plural") String plural, @PathParam("name") String name) {
-    return delete(namespacedKind(plural, namespace), namespace, name);
+      @PathParam("plural") String plural, @PathParam("name") String name, @Context HttpHeaders headers) {
+    return delete(namespacedKind(plural, namespace), namespace, name, headers);
   }
 
   // ------------------------------------------------------------ behaviour
@@ -278,6 +280,7 @@ public class ResourceEndpoint {
   }
 
   private Uni<Response> create(ResourceKind kind, String namespace, HttpHeaders headers, String body) {
+    Actor.set(new Actor(Callers.of(headers), "create"));
     JsonNode node = Bodies.parse(body, headers.getHeaderString(HttpHeaders.CONTENT_TYPE));
     CustomResource<?, ?> obj = Admission.admitCreate(kind, namespace, node);
     // Like the original's admission webhook: the identity is the caller's, not what was sent.
@@ -293,6 +296,7 @@ public class ResourceEndpoint {
 
   private Uni<Response> replace(ResourceKind kind, String namespace, String name, HttpHeaders headers,
       String body, Admission.Target target) {
+    Actor.set(new Actor(Callers.of(headers), target == Admission.Target.STATUS ? "status" : "update"));
     JsonNode node = Bodies.parse(body, headers.getHeaderString(HttpHeaders.CONTENT_TYPE));
     return Panache.withTransaction(() -> lifecycle.update(kind, namespace, name, current -> node, target,
             Callers.of(headers)))
@@ -302,6 +306,7 @@ public class ResourceEndpoint {
 
   private Uni<Response> patch(ResourceKind kind, String namespace, String name, HttpHeaders headers,
       String body, Admission.Target target) {
+    Actor.set(new Actor(Callers.of(headers), target == Admission.Target.STATUS ? "status" : "patch"));
     String type = headers.getHeaderString(HttpHeaders.CONTENT_TYPE);
     JsonNode patch = Bodies.parseAny(body);
     return Panache.withTransaction(() -> lifecycle.update(kind, namespace, name,
@@ -310,7 +315,8 @@ public class ResourceEndpoint {
         .map(obj -> Response.ok(obj).build());
   }
 
-  private Uni<Response> delete(ResourceKind kind, String namespace, String name) {
+  private Uni<Response> delete(ResourceKind kind, String namespace, String name, HttpHeaders headers) {
+    Actor.set(new Actor(Callers.of(headers), "delete"));
     return Panache.withTransaction(() -> lifecycle.delete(kind, namespace, name))
         .invoke(relay::kick)
         .map(obj -> Response.ok(obj).build());

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.CustomResource;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.servicecatalog.model.Json;
 import io.servicecatalog.model.Times;
+import io.servicecatalog.model.events.AuditEvent;
 import io.servicecatalog.model.events.ResourceEvent;
 import io.servicecatalog.model.events.Topics;
 import io.servicecatalog.model.v1beta1.ResourceKind;
@@ -166,10 +167,72 @@ public class ResourceStore {
       row.resourceVersion = e.resourceVersion;
       row.kind = e.kind;
       row.namespace = e.namespace;
+      return row.persist().flatMap(x -> audit(e, writeType(type, event.object()), null));
+    } catch (JsonProcessingException ex) {
+      return Uni.createFrom().failure(ex);
+    }
+  }
+
+  /**
+   * Appends an audit CloudEvent for this object to the outbox (same transaction as the change).
+   * {@code type} is the full CloudEvent type; {@code extra} adds outcome fields. Only names, ids
+   * and outcomes go in: the catalog holds no credentials, and parameter values are left out.
+   */
+  public Uni<Void> audit(ResourceEntity e, String type, com.fasterxml.jackson.databind.node.ObjectNode extra) {
+    Actor actor = Actor.current();
+    com.fasterxml.jackson.databind.node.ObjectNode data = Json.MAPPER.createObjectNode();
+    data.set("user", Json.MAPPER.valueToTree(actor.user()));
+    data.put("verb", actor.verb()).put("kind", e.kind).put("name", e.name).put("uid", e.uid.toString())
+        .put("resourceVersion", Long.toString(e.resourceVersion)).put("generation", e.generation)
+        .put("result", "Success");
+    if (!e.namespace.isEmpty()) {
+      data.put("namespace", e.namespace);
+    }
+    if (extra != null) {
+      data.setAll(extra);
+    }
+    String subject = (e.namespace.isEmpty() ? "" : "namespaces/" + e.namespace + "/")
+        + ResourceKind.fromKind(e.kind).map(ResourceKind::plural).orElse(e.kind) + "/" + e.name;
+    AuditEvent event = AuditEvent.of("/apis/" + io.servicecatalog.model.ServiceCatalog.API_VERSION + "/catalog-api",
+        type, subject, data);
+    try {
+      OutboxEntity row = new OutboxEntity();
+      row.topic = Topics.AUDIT;
+      row.messageKey = e.uid.toString();
+      row.payload = Json.MAPPER.writeValueAsString(event);
+      // Not a resource change: watches skip rows without a resourceVersion.
       return row.persist().replaceWithVoid();
     } catch (JsonProcessingException ex) {
       return Uni.createFrom().failure(ex);
     }
+  }
+
+  /** io.servicecatalog.&lt;resource&gt;.&lt;verb&gt; for a resource change. */
+  static String writeType(ResourceEvent.Type type, com.fasterxml.jackson.databind.JsonNode object) {
+    String verb = switch (type) {
+      case ADDED -> "created";
+      case DELETED -> "deleted";
+      case MODIFIED -> {
+        String asked = Actor.current().verb();
+        if ("delete".equals(asked)) {
+          yield "deletion-requested";
+        }
+        yield "status".equals(asked) || asked.startsWith("result") ? "status-updated" : "updated";
+      }
+    };
+    return "io.servicecatalog." + resourceName(object.path("kind").asText()) + "." + verb;
+  }
+
+  public static String resourceName(String kind) {
+    String k = kind.replace("Cluster", "");
+    return switch (k) {
+      case "ServiceBroker" -> "broker";
+      case "ServiceClass" -> "class";
+      case "ServicePlan" -> "plan";
+      case "ServiceInstance" -> "instance";
+      case "ServiceBinding" -> "binding";
+      default -> k.toLowerCase();
+    };
   }
 
   private static String write(Object o) {
