@@ -56,6 +56,8 @@ class WalkthroughE2ETest {
   static LocalStack stack;
   /** The password the broker issued in the walkthrough: it must appear nowhere but the Secret. */
   static String issuedPassword;
+  static String instanceUid;
+  static String bindingUid;
   static String api;
   static Path examples;
   static String mariaDbHost = env("MARIADB_HOST", "127.0.0.1");
@@ -152,6 +154,7 @@ class WalkthroughE2ETest {
             .body("status.asyncOpInProgress", equalTo(true))
             .body("status.lastOperation", org.hamcrest.Matchers.notNullValue()));
     JsonPath instance = awaitReady("/namespaces/" + NS + "/serviceinstances/mariadb-instance");
+    instanceUid = instance.getString("metadata.uid");
     assertEquals("Provisioned", instance.getString("status.provisionStatus"));
     assertEquals("Required", instance.getString("status.deprovisionStatus"));
     JsonPath async = awaitReady("/namespaces/" + NS + "/serviceinstances/mariadb-async");
@@ -162,6 +165,7 @@ class WalkthroughE2ETest {
     given().contentType("application/yaml").body(example("mariadb-binding.yaml").getBytes(StandardCharsets.UTF_8))
         .post(api + "/namespaces/" + NS + "/servicebindings").then().statusCode(201);
     JsonPath binding = awaitReady("/namespaces/" + NS + "/servicebindings/mariadb-binding");
+    bindingUid = binding.getString("metadata.uid");
     assertEquals("mariadb-instance-credentials", binding.getString("status.binding.name"));
     Secret secret = kube.secrets().inNamespace(NS).withName("mariadb-instance-credentials").get();
     assertNotNull(secret, "the binding's Secret exists in the Kubernetes API");
@@ -298,6 +302,65 @@ class WalkthroughE2ETest {
           }
         }
       }
+    }
+  }
+
+  @Test
+  @Order(6)
+  void theAuditTrailTellsTheWalkthroughEventByEvent() throws Exception {
+    assertNotNull(instanceUid, "the walkthrough ran");
+    Map<String, List<com.fasterxml.jackson.databind.JsonNode>> byKey = new java.util.HashMap<>();
+    java.util.Properties p = new java.util.Properties();
+    p.put("bootstrap.servers", stack.kafkaBootstrap());
+    p.put("group.id", "e2e-audit-trail-" + UUID.randomUUID());
+    p.put("auto.offset.reset", "earliest");
+    try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(p,
+        new org.apache.kafka.common.serialization.StringDeserializer(),
+        new org.apache.kafka.common.serialization.StringDeserializer())) {
+      consumer.subscribe(List.of(io.servicecatalog.testsupport.Topics.AUDIT));
+      long quietSince = System.currentTimeMillis();
+      while (System.currentTimeMillis() - quietSince < 3000) {
+        var batch = consumer.poll(Duration.ofMillis(500));
+        if (!batch.isEmpty()) {
+          quietSince = System.currentTimeMillis();
+        }
+        for (var r : batch) {
+          var e = com.fasterxml.jackson.databind.json.JsonMapper.builder().build().readTree(r.value());
+          assertEquals("1.0", e.path("specversion").asText(), r.value());
+          byKey.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(e);
+        }
+      }
+    }
+    List<String> instance = types(byKey.get(instanceUid));
+    assertInOrder(instance, "io.servicecatalog.instance.created", "io.servicecatalog.instance.provisioned",
+        "io.servicecatalog.instance.deletion-requested", "io.servicecatalog.instance.deprovisioned",
+        "io.servicecatalog.instance.deleted");
+    assertInOrder(instance, "io.servicecatalog.osb.call"); // the provision request, on the instance's key
+    List<String> binding = types(byKey.get(bindingUid));
+    assertInOrder(binding, "io.servicecatalog.binding.created", "io.servicecatalog.binding.bound",
+        "io.servicecatalog.binding.secret-written", "io.servicecatalog.binding.deletion-requested",
+        "io.servicecatalog.binding.secret-deleted", "io.servicecatalog.binding.unbound",
+        "io.servicecatalog.binding.deleted");
+    var created = byKey.get(instanceUid).get(0);
+    assertEquals("namespaces/default/serviceinstances/mariadb-instance", created.path("subject").asText());
+    var osbCalls = byKey.values().stream().flatMap(List::stream)
+        .filter(e -> e.path("type").asText().equals("io.servicecatalog.osb.call")).toList();
+    assertTrue(osbCalls.stream().allMatch(e -> !e.at("/data/requestIdentity").asText().isEmpty()),
+        "every OSB call names its request identity");
+  }
+
+  static List<String> types(List<com.fasterxml.jackson.databind.JsonNode> events) {
+    assertNotNull(events, "audit events for the resource");
+    return events.stream().map(e -> e.path("type").asText()).toList();
+  }
+
+  /** The expected types appear in this order (other events may come between them). */
+  static void assertInOrder(List<String> actual, String... expected) {
+    int at = 0;
+    for (String want : expected) {
+      int found = actual.subList(at, actual.size()).indexOf(want);
+      assertTrue(found >= 0, "expected " + want + " after position " + at + " in " + actual);
+      at += found + 1;
     }
   }
 
