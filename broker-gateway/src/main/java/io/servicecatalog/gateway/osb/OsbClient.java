@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.servicecatalog.gateway.config.GatewayConfig;
 import io.servicecatalog.gateway.events.AuditPublisher;
+import io.servicecatalog.gateway.store.ApiVersionStore;
 import io.servicecatalog.model.Json;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -50,7 +51,12 @@ import org.jboss.logging.Logger;
  * <ul>
  *   <li><b>Version negotiation.</b> {@code X-Broker-API-Version: 2.17}; a 412 answer makes the
  *       same request go again with the next older version, down to 2.11, and the first version
- *       the broker accepts is remembered for that broker (catalog fetches start from 2.17 again).
+ *       the broker accepts is remembered for that broker, in memory and in table
+ *       {@code broker_api_versions} (read on the first request after a restart); catalog fetches
+ *       start from 2.17 again.
+ *   <li><b>TLS.</b> {@code caBundle}: only its CAs are trusted, host name checked;
+ *       {@code insecureSkipTLSVerify}: nothing checked. A handshake failure is reported as a
+ *       "TLS error" naming the problem, and counts as a connect failure (nothing was sent).
  *   <li><b>Per-broker bulkhead.</b> At most {@code servicecatalog.osb.max-concurrent-requests-per-broker}
  *       requests are on the wire to one broker; more wait in a queue (without a thread), so one
  *       slow broker cannot take every worker slot from the others.
@@ -67,10 +73,18 @@ public class OsbClient {
   private final Map<String, String> versions = new ConcurrentHashMap<>();
   private final Map<String, Bulkhead> bulkheads = new ConcurrentHashMap<>();
 
-  public OsbClient(GatewayConfig config, MeterRegistry registry, AuditPublisher audit) {
+  private final ApiVersionStore versionStore;
+
+  public OsbClient(GatewayConfig config, MeterRegistry registry, AuditPublisher audit, ApiVersionStore versionStore) {
     this.config = config;
     this.registry = registry;
     this.audit = audit;
+    this.versionStore = versionStore;
+  }
+
+  /** Forgets the versions held in memory, as a restart does (they are read again from the table). */
+  public void forgetRememberedVersions() {
+    versions.clear();
   }
 
   /** The API version last accepted by a broker (2.17 until a 412 said otherwise). */
@@ -85,8 +99,22 @@ public class OsbClient {
   }
 
   public Uni<OsbResponse> send(BrokerEndpoint broker, OsbRequest request) {
-    String first = request.renegotiate() ? OsbHeaders.VERSION : apiVersion(broker.key());
-    return exchange(broker, request, first);
+    if (request.renegotiate()) {
+      return exchange(broker, request, OsbHeaders.VERSION);
+    }
+    String known = broker.key() == null ? OsbHeaders.VERSION : versions.get(broker.key());
+    if (known != null) {
+      return exchange(broker, request, known);
+    }
+    // First request to this broker in this process: what an earlier process (or replica) learned.
+    return versionStore.find(broker.key())
+        .onFailure().invoke(e -> LOG.debugf("reading the API version of broker %s failed: %s", broker.name(), e.toString()))
+        .onFailure().recoverWithNull()
+        .flatMap(stored -> {
+          String first = stored != null && OsbHeaders.FALLBACK_VERSIONS.contains(stored) ? stored : OsbHeaders.VERSION;
+          String raced = versions.putIfAbsent(broker.key(), first);
+          return exchange(broker, request, raced != null ? raced : first);
+        });
   }
 
   /** One request with one API version; on 412 the next older version is tried. */
@@ -103,9 +131,17 @@ public class OsbClient {
             }
             return Uni.createFrom().item(response);
           }
+          if (broker.key() == null) {
+            return Uni.createFrom().item(response);
+          }
           String before = versions.put(broker.key(), version);
           if (before != null && !before.equals(version) || before == null && !OsbHeaders.VERSION.equals(version)) {
             LOG.infof("Broker %s: speaking OSB API %s from now on", broker.name(), version);
+            // Kept in the table, so a restart does not negotiate again (a failure only costs a 412 later).
+            return versionStore.save(broker.key(), version)
+                .onFailure().invoke(e -> LOG.warnf("remembering API version %s of broker %s failed: %s", version, broker.name(), e.toString()))
+                .onFailure().recoverWithNull()
+                .replaceWith(response);
           }
           return Uni.createFrom().item(response);
         });
@@ -150,7 +186,7 @@ public class OsbClient {
                               "OSB %s %s -> %s (%d ms) broker=%s api=%s request-identity=%s [%s]",
                               request.method(),
                               request.pathAndQuery(),
-                              e.timeout() ? "timeout" : "transport error",
+                              e.timeout() ? "timeout" : tlsFailure(e.getCause()) != null ? "TLS error" : "transport error",
                               millis,
                               broker.name(),
                               version,
@@ -214,18 +250,54 @@ public class OsbClient {
 
   private OsbTransportException transportFailure(BrokerEndpoint broker, OsbRequest request, Throwable failure) {
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    boolean connectFailure = cause instanceof HttpConnectTimeoutException || cause instanceof ConnectException;
+    javax.net.ssl.SSLException tls = tlsFailure(cause);
+    boolean connectFailure = tls != null || cause instanceof HttpConnectTimeoutException || cause instanceof ConnectException;
     boolean timeout = !connectFailure && cause instanceof HttpTimeoutException;
     Duration limit = broker.requestTimeout() != null ? broker.requestTimeout() : config.osb().requestTimeout();
     String what =
-        timeout
-            ? "no answer within " + limit.toSeconds() + "s"
-            : (connectFailure ? "cannot connect" : "transport error") + " (" + cause.getClass().getSimpleName() + ")";
+        tls != null
+            ? tlsMessage(broker, tls)
+            : timeout
+                ? "no answer within " + limit.toSeconds() + "s"
+                : (connectFailure ? "cannot connect" : "transport error") + " (" + cause.getClass().getSimpleName() + ")";
     return new OsbTransportException(
         "broker " + broker.name() + ": " + request.method() + " " + pathOnly(request.pathAndQuery()) + ": " + what,
         timeout,
         request.requestIdentity(),
         cause);
+  }
+
+  /** The TLS failure somewhere in the cause chain (the handshake never got to send the request). */
+  static javax.net.ssl.SSLException tlsFailure(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof javax.net.ssl.SSLException ssl) {
+        return ssl;
+      }
+    }
+    return null;
+  }
+
+  /** What went wrong in the TLS handshake and what the broker's spec can do about it. */
+  static String tlsMessage(BrokerEndpoint broker, javax.net.ssl.SSLException tls) {
+    Throwable root = tls;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String detail = root.getMessage() != null ? root.getMessage() : tls.getMessage();
+    String lower = String.valueOf(detail).toLowerCase(java.util.Locale.ROOT);
+    String hint;
+    if (lower.contains("subject alternative name") || lower.contains("no name matching") || lower.contains("hostname")) {
+      hint = "the broker's certificate does not name the host of its URL";
+    } else if (lower.contains("pkix") || lower.contains("certification path") || lower.contains("trust anchor")) {
+      hint = "the broker's certificate is not signed by a trusted CA"
+          + (blankToNull(broker.caBundle()) == null ? " (the broker has no spec.caBundle)" : " (nor by the CA in spec.caBundle)");
+    } else if (lower.contains("expired") || lower.contains("not yet valid")) {
+      hint = "the broker's certificate is not valid now";
+    } else {
+      hint = "the TLS handshake failed";
+    }
+    return "TLS error: " + hint + ": " + tls.getClass().getSimpleName() + ": " + detail
+        + (broker.insecureSkipTlsVerify() ? "" : "; set spec.caBundle to the PEM of the CA that signed the broker's certificate");
   }
 
   static String pathOnly(String pathAndQuery) {

@@ -234,6 +234,18 @@ public final class OsbOutcomes {
    * POLL_AGAIN; anything else is a FAILED check (the instance is remembered regardless).
    */
   public static OsbOutcome fetchInstance(String broker, OsbResponse r) {
+    return fetchResource(broker, r, "instance");
+  }
+
+  /**
+   * {@code GET .../service_bindings/:id} of a bound binding (bindings_retrievable), for the drift
+   * check: as {@link #fetchInstance}; the body (credentials) is never put into a message.
+   */
+  public static OsbOutcome fetchBoundBinding(String broker, OsbResponse r) {
+    return fetchResource(broker, r, "binding");
+  }
+
+  private static OsbOutcome fetchResource(String broker, OsbResponse r, String noun) {
     int s = r.status();
     if (s == 200) {
       JsonNode body = parse(r);
@@ -242,17 +254,17 @@ public final class OsbOutcomes {
             ? body.get("dashboard_url").asText() : null);
       }
       return failed(s, r.requestIdentity(), false, false, Reasons.ERROR_FETCHING_INSTANCE,
-          "The broker \"" + broker + "\" returned the instance with a malformed body");
+          "The broker \"" + broker + "\" returned the " + noun + " with a malformed body");
     }
     if (s == 404) {
       return failed(s, r.requestIdentity(), false, false, Reasons.ERROR_FETCHING_INSTANCE,
-          "The broker \"" + broker + "\" does not know the instance (HTTP 404)").withError("NotFound", null, null);
+          "The broker \"" + broker + "\" does not know the " + noun + " (HTTP 404)").withError("NotFound", null, null);
     }
     if (s == 422) {
-      return OsbOutcome.pollAgain(s, r.requestIdentity(), null, retryAfter(r), "the instance is being changed");
+      return OsbOutcome.pollAgain(s, r.requestIdentity(), null, retryAfter(r), "the " + noun + " is being changed");
     }
     return failed(s, r.requestIdentity(), false, false, Reasons.ERROR_FETCHING_INSTANCE,
-        "The broker \"" + broker + "\" did not return the instance: " + httpError(r));
+        "The broker \"" + broker + "\" did not return the " + noun + ": " + httpError(r));
   }
 
   // --- last_operation --------------------------------------------------------------------

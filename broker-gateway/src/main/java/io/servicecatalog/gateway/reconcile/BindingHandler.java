@@ -181,6 +181,7 @@ public class BindingHandler extends ConversationHandler {
     op.bindingId = binding.getSpec().externalID;
     op.serviceId = res.serviceId();
     op.planId = res.provisionedPlanId();
+    op.maxPollingSeconds = res.maximumPollingDuration();
     op.rotationRequests = binding.getSpec().rotationRequests == null ? 0L : binding.getSpec().rotationRequests;
     op.originatingIdentity = StepSupport.originatingIdentity(binding.getSpec().userInfo);
     String ns = binding.getMetadata().getNamespace();
@@ -474,6 +475,7 @@ public class BindingHandler extends ConversationHandler {
     }
     op.serviceId = res.serviceId();
     op.planId = res.provisionedPlanId();
+    op.maxPollingSeconds = res.maximumPollingDuration();
     op.originatingIdentity = StepSupport.originatingIdentity(binding.getSpec().userInfo);
     return contexts.of(instance, false).flatMap(ctx -> {
       String appGuid = ctx.spaceGuid();

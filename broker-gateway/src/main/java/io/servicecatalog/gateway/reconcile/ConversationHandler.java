@@ -236,7 +236,8 @@ abstract class ConversationHandler implements OperationHandler {
               return switch (o.kind()) {
                 case DONE -> orphanMitigationDone(op);
                 case ACCEPTED -> {
-                  support.startPolling(op, OperationState.OM_POLLING, o.operation(), null);
+                  // Within the plan's maximum_polling_duration (kept from the create) and the platform's maximum.
+                  support.startPolling(op, OperationState.OM_POLLING, o.operation(), op.maxPollingSeconds);
                   yield Uni.createFrom().item(Step.of(op));
                 }
                 default -> Uni.createFrom().item(orphanMitigationFailed(op, o.message()));

@@ -157,6 +157,18 @@ public final class Decisions {
         && instance.getStatus().isReady();
   }
 
+  /** A Ready binding that is not being deleted: worth comparing with its broker (bindings_retrievable). */
+  public static boolean mayCheckBindingDrift(ServiceBinding b) {
+    return b != null
+        && b.getMetadata() != null
+        && !deleting(b.getMetadata().getDeletionTimestamp())
+        && b.getSpec() != null
+        && b.getSpec().instanceRef != null
+        && b.getSpec().instanceRef.name != null
+        && b.getStatus() != null
+        && b.getStatus().isReady();
+  }
+
   public static boolean needsUnbind(ServiceBinding b) {
     if (b == null || b.getMetadata() == null || !deleting(b.getMetadata().getDeletionTimestamp())) {
       return false;

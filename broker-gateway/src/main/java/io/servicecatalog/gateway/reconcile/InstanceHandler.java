@@ -167,6 +167,7 @@ public class InstanceHandler extends ConversationHandler {
     op.instanceId = instance.getSpec().externalID;
     op.serviceId = res.serviceId();
     op.planId = res.planId();
+    op.maxPollingSeconds = res.maximumPollingDuration();
     op.maintenanceVersion = res.maintenanceVersion();
     op.originatingIdentity = StepSupport.originatingIdentity(instance.getSpec().userInfo);
     return withParameters(op, instance, res.planSpec().instanceCreateParameterSchema, "the plan's instance create schema",

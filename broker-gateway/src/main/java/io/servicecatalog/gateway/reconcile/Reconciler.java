@@ -111,7 +111,7 @@ public class Reconciler {
     if (Decisions.needsUnbind(b)) {
       return unbind(b);
     }
-    Uni<Void> rotation = rotation(b);
+    Uni<Void> rotation = ready(b);
     if (!Decisions.mayNeedBind(b)) {
       return rotation;
     }
@@ -128,7 +128,22 @@ public class Reconciler {
     if (Decisions.needsBind(b, instance)) {
       return ensure(op(b.getKind(), b.getMetadata(), Operation.BIND, OperationRecord.ONCE, bindingSerial(b)));
     }
-    return rotation(b);
+    return ready(b);
+  }
+
+  /** What a bound binding may need: a rotation, and the periodic drift check (bindings_retrievable). */
+  private Uni<Void> ready(ServiceBinding b) {
+    List<Uni<Void>> work = new ArrayList<>();
+    work.add(rotation(b));
+    if (!config.drift().interval().isZero() && Decisions.mayCheckBindingDrift(b)) {
+      // One row per binding, like an instance's; whether the class is bindings_retrievable is
+      // decided when the row runs.
+      ObjectMeta m = b.getMetadata();
+      work.add(ensure(new NewOperation(b.getKind(), m.getNamespace(), m.getName(), m.getUid(), m.getGeneration(),
+          Operation.FETCH_INSTANCE, Decisions.DRIFT_KEY, bindingSerial(b), null, null)
+          .rearmingWhenFinishedBefore(Instant.now().minus(config.drift().interval()))));
+    }
+    return all(work);
   }
 
   private Uni<Void> unbind(ServiceBinding b) {

@@ -53,6 +53,8 @@ public class OperationRecord {
   public Instant renewBefore;
   public Boolean instanceUsable;
   public Boolean updateRepeatable;
+  /** The plan's maximum_polling_duration (s) of a create; also bounds polling an orphan-mitigation DELETE. */
+  public Long maxPollingSeconds;
   /** Owner id of the process that saved the last step. */
   public String lastWorker;
 

@@ -40,7 +40,7 @@ public class OperationStore {
       "next_attempt_at", "started_at", "retry_deadline", "finished_at", "serial_key", "broker_kind",
       "broker_namespace", "request_timeout_ms", "previous_plan_id", "plan_change", "maintenance_version",
       "previous_maintenance_version", "parameters_checksum", "predecessor_binding_id", "rotation_requests",
-      "expires_at", "renew_before", "instance_usable", "update_repeatable");
+      "expires_at", "renew_before", "instance_usable", "update_repeatable", "max_polling_seconds");
 
   private final Pool pool;
 
@@ -255,6 +255,7 @@ public class OperationStore {
     v.add(ts(r.renewBefore));
     v.add(r.instanceUsable);
     v.add(r.updateRepeatable);
+    v.add(r.maxPollingSeconds);
     return v;
   }
 
@@ -417,6 +418,7 @@ public class OperationStore {
     r.renewBefore = instant(row.getOffsetDateTime("renew_before"));
     r.instanceUsable = row.getBoolean("instance_usable");
     r.updateRepeatable = row.getBoolean("update_repeatable");
+    r.maxPollingSeconds = row.getLong("max_polling_seconds");
     r.lastWorker = row.getString("last_worker");
     return r;
   }

@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.quarkus.test.common.WithTestResource;
+import jakarta.inject.Inject;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.KubernetesServerTestResource;
+import io.servicecatalog.gateway.osb.OsbClient;
 import io.servicecatalog.gateway.support.FakeBroker;
 import io.servicecatalog.gateway.support.FakeBroker.Recorded;
 import io.servicecatalog.gateway.support.FakeBroker.Reply;
@@ -77,6 +79,31 @@ class BrokerConnectionTest extends GatewayTestBase {
     TestTopics.send(Fixtures.event(ResourceEvent.Type.ADDED, mine));
     eventually().until(() -> has(mine, Operation.PROVISION, Outcome.SUCCEEDED));
     assertEquals("2.17", broker.exactly("PUT", instancePath(mine)).get(0).header("X-Broker-API-Version"));
+  }
+
+  @Inject
+  OsbClient osbClient;
+
+  @Test
+  void theAcceptedVersionIsKeptInTheTableSoARestartDoesNotNegotiateAgain() {
+    OtherBroker other = otherBroker();
+    broker.acceptedVersions.put(other.prefix(), List.of("2.13"));
+    other.broker().getStatus().reconciledGeneration = null;
+    catalogApi.put(other.broker());
+    TestTopics.send(Fixtures.event(ResourceEvent.Type.ADDED, other.broker()));
+    eventually().until(() -> has(other.broker(), Operation.FETCH_CATALOG, Outcome.SUCCEEDED));
+    assertEquals(List.of("2.17", "2.16", "2.15", "2.14", "2.13"),
+        catalogCalls(other.prefix()).stream().map(r -> r.header("X-Broker-API-Version")).toList());
+
+    // What a restart does to the process's memory; the table still knows.
+    osbClient.forgetRememberedVersions();
+    ServiceInstance i = newInstance(other);
+    TestTopics.send(Fixtures.event(ResourceEvent.Type.ADDED, i));
+    eventually().until(() -> has(i, Operation.PROVISION, Outcome.SUCCEEDED));
+    List<Recorded> puts = broker.exactly("PUT", other.prefix() + instancePath(i));
+    assertEquals(List.of("2.13"), puts.stream().map(r -> r.header("X-Broker-API-Version")).toList(),
+        "no 412 round trips after the restart");
+    assertEquals("2.13", osbClient.apiVersion("ClusterServiceBroker/" + other.broker().getMetadata().getName()));
   }
 
   @Test

@@ -102,6 +102,32 @@ class OrphanMitigationTableTest extends GatewayTestBase {
   }
 
   @Test
+  void anOrphanMitigationDeleteAnswered202IsPolledOnlyWithinThePlansMaximumPollingDuration() {
+    plan.getSpec().maximumPollingDuration = 1L; // the platform's maximum (7d here) is longer
+    catalogApi.put(plan);
+    ServiceInstance i = newInstance();
+    String id = i.getSpec().externalID;
+    broker.program(id, "PUT", "", Reply.of(500));
+    broker.program(id, "DELETE", "", Reply.of(202, "{\"operation\":\"om-slow\"}")); // the next DELETE: 200
+    Reply[] forever = new Reply[100];
+    java.util.Arrays.fill(forever, Reply.of(200, "{\"state\":\"in progress\"}"));
+    broker.program(id, "GET", "last_operation", forever);
+    TestTopics.send(Fixtures.event(ResourceEvent.Type.ADDED, i));
+
+    eventually().until(() -> has(i, Operation.PROVISION, Outcome.SUCCEEDED));
+    assertEquals(List.of("PUT", "DELETE", "DELETE", "PUT"), calls(instancePath(i)));
+    OperationResult gaveUp = TestTopics.results(uid(i)).stream()
+        .filter(r -> Reasons.ORPHAN_MITIGATION_FAILED.equals(r.reason)).findFirst().orElseThrow();
+    assertTrue(gaveUp.message.contains("did not finish the DELETE in time"), gaveUp.message);
+    assertEquals(Boolean.TRUE, gaveUp.orphanMitigationInProgress);
+    List<io.servicecatalog.gateway.support.FakeBroker.Recorded> polls = broker.exactly("GET", instancePath(i) + "/last_operation");
+    assertTrue(polls.size() >= 1 && polls.size() <= 6, "polled for about a second, not more: " + polls.size());
+    java.time.Duration span = java.time.Duration.between(polls.get(0).at(), polls.get(polls.size() - 1).at());
+    assertTrue(span.toMillis() < 2000, "polls within the plan's 1 s: " + span);
+    assertEquals("om-slow", polls.get(0).query().get("operation"));
+  }
+
+  @Test
   void orphanMitigationKeepsDeletingUntilTheBrokerConfirms() {
     ServiceInstance i = newInstance();
     String id = i.getSpec().externalID;

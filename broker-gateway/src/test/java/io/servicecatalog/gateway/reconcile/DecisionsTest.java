@@ -78,6 +78,16 @@ class DecisionsTest {
   }
 
   @Test
+  void bindingDriftIsCheckedOnlyOnReadyBindingsThatAreNotBeingDeleted() {
+    ServiceBinding b = Fixtures.binding("b", "i");
+    assertFalse(Decisions.mayCheckBindingDrift(b), "not Ready yet");
+    b.getStatus().setCondition("Ready", "True", Reasons.INJECTED_BIND_RESULT, "ok");
+    assertTrue(Decisions.mayCheckBindingDrift(b));
+    b.getMetadata().setDeletionTimestamp(Times.now());
+    assertFalse(Decisions.mayCheckBindingDrift(b));
+  }
+
+  @Test
   void unbindOnlyAfterTheSecretIsGone() {
     ServiceBinding b = Fixtures.binding("b", "i");
     b.getMetadata().setDeletionTimestamp(Times.now());

@@ -121,7 +121,18 @@ public final class FakeBroker {
           + "\"plans\":[{\"id\":\"plan-1\",\"name\":\"small\",\"description\":\"Small\"}]}]}";
 
   public FakeBroker() throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    this(null);
+  }
+
+  /** Over HTTPS with {@code tls} (a server key and certificate, see {@link TestCertificates}) when not null. */
+  public FakeBroker(javax.net.ssl.SSLContext tls) throws IOException {
+    if (tls != null) {
+      com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+      https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+      server = https;
+    } else {
+      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    }
     server.setExecutor(Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "fake-broker");
       t.setDaemon(true);
@@ -132,7 +143,7 @@ public final class FakeBroker {
   }
 
   public String url() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return (server instanceof com.sun.net.httpserver.HttpsServer ? "https" : "http") + "://127.0.0.1:" + server.getAddress().getPort();
   }
 
   public void stop() {

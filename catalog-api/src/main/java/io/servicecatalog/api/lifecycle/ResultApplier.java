@@ -385,6 +385,18 @@ public class ResultApplier {
         }
         return store.update(e, b).replaceWithVoid();
       }
+      case FETCH_INSTANCE -> {
+        // Binding drift (bindings_retrievable): its own condition; re-binding is the operator's call.
+        if (deleting || r.outcome != Outcome.SUCCEEDED) {
+          return Uni.createFrom().voidItem();
+        }
+        boolean inSync = r.drift == null || r.drift.isEmpty();
+        boolean changed = st.setCondition("InSyncWithBroker", inSync ? TRUE : FALSE,
+            inSync ? Reasons.IN_SYNC_WITH_BROKER : Reasons.DRIFT_DETECTED,
+            inSync ? "The broker reports what the catalog expects"
+                : "The broker differs from the catalog in: " + String.join(", ", r.drift));
+        return changed ? store.update(e, b).replaceWithVoid() : Uni.createFrom().voidItem();
+      }
       case ROTATE_BINDING -> {
         // The old credentials keep working until the new ones are in the Secret: a failed rotation
         // never makes the binding un-Ready, it is reported on its own condition.
