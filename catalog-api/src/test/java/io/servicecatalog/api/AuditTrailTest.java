@@ -101,6 +101,38 @@ class AuditTrailTest {
     assertEquals("system:servicecatalog:broker-gateway", prov.at("/data/user/username").asText());
   }
 
+  @Test
+  void refusedWritesAreAuditedWithWhoAndWhy() throws Exception {
+    String ns = "refused-" + UUID.randomUUID().toString().substring(0, 6);
+    given().contentType(ContentType.JSON).header("X-Remote-User", "mallory")
+        .body("{\"metadata\":{\"name\":\"Bad_Name\"},\"spec\":{}}")
+        .post(API + "/namespaces/" + ns + "/serviceinstances").then().statusCode(422);
+    Properties c = new Properties();
+    c.put("bootstrap.servers", KafkaTestResource.bootstrapServers());
+    c.put("group.id", "refused-" + UUID.randomUUID());
+    c.put("auto.offset.reset", "earliest");
+    List<JsonNode> refused = new ArrayList<>();
+    try (var consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
+      consumer.subscribe(List.of(Topics.AUDIT));
+      await().atMost(Duration.ofSeconds(30)).until(() -> {
+        for (var r : consumer.poll(Duration.ofMillis(300))) {
+          JsonNode e = Json.MAPPER.readTree(r.value());
+          if (e.get("type").asText().equals("io.servicecatalog.instance.write-refused")
+              && ns.equals(e.at("/data/namespace").asText())) {
+            refused.add(e);
+          }
+        }
+        return !refused.isEmpty();
+      });
+    }
+    JsonNode e = refused.get(0);
+    assertEquals("mallory", e.at("/data/user/username").asText());
+    assertEquals("Failure", e.at("/data/result").asText());
+    assertEquals(422, e.at("/data/code").asInt());
+    assertEquals("Invalid", e.at("/data/reason").asText());
+    assertEquals("post", e.at("/data/verb").asText());
+  }
+
   static void publish(OperationResult r) throws Exception {
     Properties p = new Properties();
     p.put("bootstrap.servers", KafkaTestResource.bootstrapServers());

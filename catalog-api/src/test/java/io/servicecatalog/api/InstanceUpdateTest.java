@@ -113,4 +113,20 @@ class InstanceUpdateTest {
         .body("status.externalProperties.parameters.size", equalTo(3))
         .body("status.conditions.find { it.type == 'Ready' }.reason", equalTo("InstanceUpdatedSuccessfully")));
   }
+
+  @Test
+  void abandonLetsGoOfAnInstanceWhoseBrokerIsGone() throws Exception {
+    String ns = "ab-" + UUID.randomUUID().toString().substring(0, 6);
+    String svc = "svca-" + ns;
+    catalog("ba-" + ns, svc, false, null);
+    provisioned(ns, "stuck", svc);
+    String path = API + "/namespaces/" + ns + "/serviceinstances/stuck";
+    given().delete(path).then().statusCode(200);
+    // nobody deprovisions it (no gateway here): it waits on the catalog's finalizer
+    given().get(path).then().statusCode(200).body("metadata.finalizers", hasItem("kubernetes-incubator/service-catalog"));
+    given().contentType("application/merge-patch+json")
+        .body("{\"metadata\":{\"annotations\":{\"servicecatalog.k8s.io/abandon\":\"true\"}}}")
+        .patch(path).then().statusCode(200);
+    given().get(path).then().statusCode(404);
+  }
 }

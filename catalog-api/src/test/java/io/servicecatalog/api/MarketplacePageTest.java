@@ -147,7 +147,9 @@ class MarketplacePageTest {
 
     // The page is open before the catalog arrives: the broker turns Ready and the class appears live.
     browser.get(new URL(root, "marketplace/#ns=" + ns).toString());
-    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+    // The page re-renders rows as watch events arrive: an element read mid-render is looked up again.
+    var wait = new WebDriverWait(browser, Duration.ofSeconds(20))
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class);
     wait.until(d -> text(d, By.cssSelector("[data-broker='" + broker + "'] .status")).length() > 0);
 
     OperationResult fetched = result("ClusterServiceBroker", null, broker, brokerUid,

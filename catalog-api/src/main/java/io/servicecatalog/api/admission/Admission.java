@@ -300,12 +300,41 @@ public final class Admission {
       String field = fieldPath(e);
       String name = node.at("/metadata/name").asText(null);
       FieldErrors errors = new FieldErrors();
-      errors.invalid(field, null, "wrong type or shape: " + e.getOriginalMessage().split("\n")[0]);
+      // The message names the JSON type expected, never a Java class (Jackson's text would).
+      errors.invalid(field, null, "wrong type or shape: " + expected(e));
       errors.throwIfAny(kind.kind(), name);
       throw new IllegalStateException("unreachable");
     } catch (Exception e) {
-      throw ApiException.badRequest("the object could not be read: " + e.getMessage());
+      throw ApiException.badRequest("the object could not be read");
     }
+  }
+
+  /** What a field should have held, in JSON terms. */
+  static String expected(JsonMappingException e) {
+    Class<?> t = e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException m ? m.getTargetType() : null;
+    if (t == null) {
+      return "not the expected JSON type";
+    }
+    if (t == String.class || t.isEnum()) {
+      return "expected a string";
+    }
+    if (t == Boolean.class || t == boolean.class) {
+      return "expected a boolean";
+    }
+    if (t == Long.class || t == long.class || t == Integer.class || t == int.class || t == Short.class
+        || t == java.math.BigInteger.class) {
+      return "expected an integer";
+    }
+    if (Number.class.isAssignableFrom(t) || t.isPrimitive()) {
+      return "expected a number";
+    }
+    if (java.util.Collection.class.isAssignableFrom(t) || t.isArray()) {
+      return "expected an array";
+    }
+    if (java.time.temporal.Temporal.class.isAssignableFrom(t) || java.util.Date.class.isAssignableFrom(t)) {
+      return "expected an RFC 3339 timestamp string";
+    }
+    return "expected an object";
   }
 
   private static String fieldPath(JsonMappingException e) {
@@ -413,6 +442,7 @@ public final class Admission {
     }
     requireText("spec.externalName", spec.externalName, errors);
     requireText("spec.externalID", spec.externalID, errors);
+    maxSize("spec.defaultProvisionParameters", spec.defaultProvisionParameters, errors);
   }
 
   private static void servicePlan(ResourceKind kind, ServicePlanSpec spec, FieldErrors errors) {
@@ -433,6 +463,10 @@ public final class Admission {
     }
     requireText("spec.externalName", spec.externalName, errors);
     requireText("spec.externalID", spec.externalID, errors);
+    maxSize("spec.instanceCreateParameterSchema", spec.instanceCreateParameterSchema, errors);
+    maxSize("spec.instanceUpdateParameterSchema", spec.instanceUpdateParameterSchema, errors);
+    maxSize("spec.serviceBindingCreateParameterSchema", spec.serviceBindingCreateParameterSchema, errors);
+    maxSize("spec.defaultProvisionParameters", spec.defaultProvisionParameters, errors);
   }
 
   private static final Pattern RESTRICTION = Pattern.compile(
@@ -592,11 +626,31 @@ public final class Admission {
     }
   }
 
+  /** The OSB spec's bound on parameters and schemas: 64 kB each, serialized as JSON. */
+  public static final int MAX_JSON_VALUE_BYTES = 64 * 1024;
+
+  private static void maxSize(String field, JsonNode value, FieldErrors errors) {
+    if (value == null || value.isNull()) {
+      return;
+    }
+    int size;
+    try {
+      size = Json.MAPPER.writeValueAsBytes(value).length;
+    } catch (Exception e) {
+      size = Integer.MAX_VALUE;
+    }
+    if (size > MAX_JSON_VALUE_BYTES) {
+      errors.add("FieldValueTooLong", field, "Too long: must be at most " + MAX_JSON_VALUE_BYTES
+          + " bytes as JSON (the Open Service Broker API's bound), was " + size);
+    }
+  }
+
   private static void parameters(String prefix, JsonNode parameters, List<ParametersFromSource> from,
       FieldErrors errors) {
     if (parameters != null && !parameters.isNull() && !parameters.isObject()) {
       errors.invalid(prefix + ".parameters", null, "must be an object of parameter names to values");
     }
+    maxSize(prefix + ".parameters", parameters, errors);
     if (from != null) {
       for (int k = 0; k < from.size(); k++) {
         ParametersFromSource p = from.get(k);

@@ -21,7 +21,7 @@ public final class Bodies {
     try {
       return Json.MAPPER.readTree(body);
     } catch (JsonProcessingException e) {
-      throw ApiException.badRequest("the patch is not valid JSON: " + e.getOriginalMessage());
+      throw ApiException.badRequest("the patch is not valid JSON: " + reason(e));
     }
   }
 
@@ -41,7 +41,16 @@ public final class Bodies {
       String where = e.getLocation() == null ? ""
           : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
       throw ApiException.badRequest("the request body is not valid " + (yaml ? "YAML" : "JSON")
-          + where + ": " + e.getOriginalMessage());
+          + where + ": " + reason(e));
     }
+  }
+
+  /** Jackson's words, except where they name its Java internals (the nesting and size limits). */
+  static String reason(JsonProcessingException e) {
+    if (e instanceof com.fasterxml.jackson.core.exc.StreamConstraintsException) {
+      return "the document is nested too deeply or a value is too large";
+    }
+    String m = e.getOriginalMessage();
+    return m == null ? "unreadable" : m.replaceAll("`?[A-Za-z]+\\.get[A-Za-z]+\\(\\)`?", "a limit");
   }
 }

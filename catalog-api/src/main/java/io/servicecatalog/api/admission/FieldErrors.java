@@ -27,7 +27,7 @@ final class FieldErrors {
         + String.join(", ", supported.stream().map(s -> "\"" + s + "\"").toList()));
   }
 
-  private void add(String reason, String field, String message) {
+  void add(String reason, String field, String message) {
     StatusCause c = new StatusCause();
     c.setReason(reason);
     c.setField(field);

@@ -226,7 +226,10 @@ public class Lifecycle {
       if (specChanged && kind == ResourceKind.SERVICE_INSTANCE) {
         prepared = instanceSpecChanged((ServiceInstance) current, (ServiceInstance) next, caller);
       }
-      return prepared.flatMap(x -> {
+      boolean abandoned = abandon(next);
+      return prepared.flatMap(x -> abandoned
+          ? store.audit(e, "io.servicecatalog." + ResourceStore.resourceName(e.kind) + ".abandoned", null)
+          : Uni.createFrom().voidItem()).flatMap(x -> {
         if (next.getMetadata().getDeletionTimestamp() != null
             && (next.getMetadata().getFinalizers() == null || next.getMetadata().getFinalizers().isEmpty())) {
           Uni<Void> gone = store.delete(e, next);
@@ -238,6 +241,27 @@ public class Lifecycle {
         return store.update(e, next).replaceWith(next);
       });
     });
+  }
+
+  /** The escape hatch for a resource whose broker is gone: let go of it without the broker. */
+  public static final String ABANDON_ANNOTATION = "servicecatalog.k8s.io/abandon";
+
+  /**
+   * A deleting object annotated {@code servicecatalog.k8s.io/abandon: "true"} loses the catalog's
+   * finalizer: it goes without deprovision/unbind (what the original's {@code svcat --abandon}
+   * did by stripping finalizers). Audited as {@code io.servicecatalog.<resource>.abandoned}.
+   */
+  private static boolean abandon(CustomResource<?, ?> next) {
+    var meta = next.getMetadata();
+    if (meta.getDeletionTimestamp() == null || meta.getAnnotations() == null
+        || !"true".equals(meta.getAnnotations().get(ABANDON_ANNOTATION))
+        || meta.getFinalizers() == null || !meta.getFinalizers().contains(ServiceCatalog.FINALIZER)) {
+      return false;
+    }
+    List<String> f = new ArrayList<>(meta.getFinalizers());
+    f.remove(ServiceCatalog.FINALIZER);
+    meta.setFinalizers(f);
+    return true;
   }
 
   /**

@@ -62,8 +62,31 @@ public class ErrorMappers {
         && iae.getMessage().startsWith("Failed to parse media type")) {
       return respond(ApiException.badRequest(iae.getMessage()).status());
     }
+    String sqlState = sqlState(e);
+    if (sqlState != null && sqlState.startsWith("22")) {
+      // SQL class 22, "data exception": a value PostgreSQL cannot hold (a NUL character, say)
+      // came from the request; the caller's problem, and nothing was stored.
+      LOG.debugf("refused a value the database cannot store (SQLSTATE %s)", sqlState);
+      return respond(ApiException.badRequest(
+          "the request contains a value that cannot be stored (for example a NUL character)").status());
+    }
     LOG.error("request failed", e);
     return respond(internal().status());
+  }
+
+  private static String sqlState(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+        return sql.getSQLState();
+      }
+      if (t instanceof org.hibernate.JDBCException j && j.getSQLState() != null) {
+        return j.getSQLState();
+      }
+      if (t instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null) {
+        return pg.getSqlState();
+      }
+    }
+    return null;
   }
 
   private static ApiException internal() {

@@ -32,6 +32,10 @@ public final class Patches {
         } catch (JsonPatchException | IllegalArgumentException e) {
           throw ApiException.of(422, "Invalid", "the JSON patch could not be applied: " + e.getMessage(),
               null, null, List.of());
+        } catch (IndexOutOfBoundsException e) {
+          // zjsonpatch parses an array index such as /spec/x/99999999999 into a negative int
+          throw ApiException.of(422, "Invalid", "the JSON patch could not be applied: an array index in"
+              + " a path is out of range", null, null, List.of());
         }
       case STRATEGIC:
         throw ApiException.unsupportedMediaType(

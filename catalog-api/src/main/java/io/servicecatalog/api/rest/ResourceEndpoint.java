@@ -251,6 +251,7 @@ public class ResourceEndpoint {
   // ------------------------------------------------------------ behaviour
 
   private Uni<Response> get(ResourceKind kind, String namespace, String name, String accept) {
+    existingName(kind, name);
     return Panache.withSession(() -> store.find(kind, namespace, name)).map(e -> {
       if (e == null) {
         throw ApiException.notFound(kind.plural(), name);
@@ -297,6 +298,7 @@ public class ResourceEndpoint {
   private Uni<Response> replace(ResourceKind kind, String namespace, String name, HttpHeaders headers,
       String body, Admission.Target target) {
     Actor.set(new Actor(Callers.of(headers), target == Admission.Target.STATUS ? "status" : "update"));
+    existingName(kind, name);
     JsonNode node = Bodies.parse(body, headers.getHeaderString(HttpHeaders.CONTENT_TYPE));
     return Panache.withTransaction(() -> lifecycle.update(kind, namespace, name, current -> node, target,
             Callers.of(headers)))
@@ -307,6 +309,7 @@ public class ResourceEndpoint {
   private Uni<Response> patch(ResourceKind kind, String namespace, String name, HttpHeaders headers,
       String body, Admission.Target target) {
     Actor.set(new Actor(Callers.of(headers), target == Admission.Target.STATUS ? "status" : "patch"));
+    existingName(kind, name);
     String type = headers.getHeaderString(HttpHeaders.CONTENT_TYPE);
     JsonNode patch = Bodies.parseAny(body);
     return Panache.withTransaction(() -> lifecycle.update(kind, namespace, name,
@@ -316,6 +319,7 @@ public class ResourceEndpoint {
   }
 
   private Uni<Response> delete(ResourceKind kind, String namespace, String name, HttpHeaders headers) {
+    existingName(kind, name);
     Actor.set(new Actor(Callers.of(headers), "delete"));
     return Panache.withTransaction(() -> lifecycle.delete(kind, namespace, name))
         .invoke(relay::kick)
@@ -348,6 +352,16 @@ public class ResourceEndpoint {
       throw ApiException.badRequest("invalid namespace \"" + namespace + "\": " + problem);
     }
     return k;
+  }
+
+  /**
+   * A name no object can have is not looked up: it is not found. A NUL character cannot be in any
+   * stored name, and PostgreSQL refuses it in a query parameter (SQLSTATE 22021, was a 500).
+   */
+  private static void existingName(ResourceKind kind, String name) {
+    if (name == null || name.indexOf('\u0000') >= 0) {
+      throw ApiException.notFound(kind.plural(), name);
+    }
   }
 
   private static JsonNode raw(ResourceEntity e) {
