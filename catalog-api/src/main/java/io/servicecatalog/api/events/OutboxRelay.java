@@ -3,7 +3,6 @@ package io.servicecatalog.api.events;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.servicecatalog.api.store.OutboxEntity;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -91,21 +90,37 @@ public class OutboxRelay {
           }
           return OutboxEntity.<OutboxEntity>find("publishedAt is null order by id").page(0, BATCH).list()
               .flatMap(rows -> send(rows).replaceWith(rows))
+              // Exactly the rows sent: a row with a lower id whose transaction committed after
+              // the select (ids are taken before commit) was not sent and must stay unpublished.
               .flatMap(rows -> rows.isEmpty() ? Uni.createFrom().item(0)
-                  : OutboxEntity.update("publishedAt = ?1 where publishedAt is null and id <= ?2",
-                      java.time.OffsetDateTime.now(), rows.get(rows.size() - 1).id));
+                  : OutboxEntity.update("publishedAt = ?1 where id in ?2",
+                      java.time.OffsetDateTime.now(), rows.stream().map(r -> r.id).toList())
+                      .replaceWith(rows.size()));
         }));
   }
 
-  /** One after another: Kafka keeps the order per key only if we send in order. */
+  /**
+   * Hands the whole batch to the producer in commit order, then waits for every acknowledgement.
+   * The idempotent producer keeps that order per partition (at most 5 requests in flight), so
+   * there is no need to wait for one record before sending the next; a failure of any record
+   * fails the batch, which is then sent again (consumers are idempotent).
+   */
   private Uni<Void> send(List<OutboxEntity> rows) {
+    if (rows.isEmpty()) {
+      return Uni.createFrom().voidItem();
+    }
     // Kafka acknowledges on its own threads; the reactive session must resume on its context.
     Context ctx = Vertx.currentContext();
-    return Multi.createFrom().iterable(rows)
-        .onItem().transformToUniAndConcatenate(row -> emitter.sendMessage(Message.of(row.payload)
-            .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(row.messageKey).withTopic(row.topic).build())))
-        .collect().last()
+    List<Uni<Void>> acks = new java.util.ArrayList<>(rows.size());
+    for (OutboxEntity row : rows) {
+      // subscribed now, in this order: the emitter queues them for the producer as they come
+      acks.add(emitter.sendMessage(Message.of(row.payload)
+              .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                  .withKey(row.messageKey).withTopic(row.topic).build()))
+          .memoize().indefinitely());
+    }
+    acks.forEach(u -> u.subscribe().with(x -> { }, f -> { }));
+    return Uni.join().all(acks).andFailFast()
         .emitOn(task -> ctx.runOnContext(v -> task.run()))
         .replaceWithVoid();
   }
