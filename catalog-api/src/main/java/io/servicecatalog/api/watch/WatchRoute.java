@@ -2,6 +2,7 @@ package io.servicecatalog.api.watch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.servicecatalog.api.events.ChangeNotifier;
 import io.servicecatalog.api.query.Selector;
 import io.servicecatalog.api.rest.ApiException;
 import io.servicecatalog.model.Json;
@@ -28,8 +29,10 @@ import org.jboss.logging.Logger;
  * change with its resourceVersion for a retention window, so a watch resumes from any version in
  * that window on any replica; older versions get an ERROR event with a 410 Expired Status.
  *
- * <p>Changes of different objects may commit out of resourceVersion order; each poll therefore
- * also re-reads the last few seconds and skips what this watch already sent.
+ * <p>A watch reads new rows when {@link ChangeNotifier} says its kind changed (PostgreSQL
+ * NOTIFY on commit), and on a slow safety tick. Changes of different objects may commit out of
+ * resourceVersion order; the tick therefore also looks for rows of the last few seconds below
+ * the cursor that this watch has not sent yet (only their versions first, payloads when missing).
  */
 @ApplicationScoped
 public class WatchRoute {
@@ -38,8 +41,10 @@ public class WatchRoute {
   private static final int LATE_COMMIT_WINDOW_SECONDS = 5;
 
   @Inject Pool pool;
+  @Inject ChangeNotifier notifier;
 
-  @ConfigProperty(name = "servicecatalog.watch.poll-interval-ms", defaultValue = "200")
+  /** The safety tick: new rows without a notification, and late commits below the cursor. */
+  @ConfigProperty(name = "servicecatalog.watch.poll-interval-ms", defaultValue = "1000")
   long pollIntervalMs;
 
   @ConfigProperty(name = "servicecatalog.watch.bookmark-interval-ms", defaultValue = "15000")
@@ -108,7 +113,11 @@ public class WatchRoute {
     long bookmarkTimer = -1;
     long endTimer = -1;
     boolean polling;
+    /** A notification came while a poll was running: poll again when it ends. */
+    boolean pollAgain;
     boolean closed;
+    final io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+    final java.util.function.Consumer<String> onChange;
     /** kubectl get --watch asks for each object as a one-row Table. */
     boolean asTable;
 
@@ -121,6 +130,12 @@ public class WatchRoute {
       this.selector = selector;
       this.bookmarks = bookmarks;
       this.timeoutSeconds = timeoutSeconds;
+      String watched = kind.kind();
+      this.onChange = changedKind -> {
+        if (ChangeNotifier.ANY_KIND.equals(changedKind) || watched.equals(changedKind)) {
+          context.runOnContext(v -> poll());
+        }
+      };
     }
 
     void start(String since) {
@@ -180,7 +195,11 @@ public class WatchRoute {
       }
       startRv = lastRv;
       var vertx = ctx.vertx();
-      pollTimer = vertx.setPeriodic(pollIntervalMs, id -> poll());
+      notifier.listen(onChange);
+      pollTimer = vertx.setPeriodic(pollIntervalMs, id -> {
+        poll();
+        lateCommits();
+      });
       if (bookmarks) {
         bookmarkTimer = vertx.setPeriodic(bookmarkIntervalMs, id -> bookmark());
       }
@@ -191,37 +210,89 @@ public class WatchRoute {
       poll();
     }
 
+    /** Rows after the cursor; coalesces notifications that arrive while it runs. */
     void poll() {
-      if (closed || polling) {
+      if (closed) {
+        return;
+      }
+      if (polling) {
+        pollAgain = true;
         return;
       }
       polling = true;
       String sql = "select resource_version, payload from catalog_api.outbox where kind = $1"
           + (namespace == null ? "" : " and namespace = $3")
-          + " and (resource_version > $2 or created_at > now() - interval '" + LATE_COMMIT_WINDOW_SECONDS
-          + " seconds') order by resource_version limit 1000";
+          + " and resource_version > $2 order by resource_version limit 1000";
       Tuple args = namespace == null ? Tuple.of(kind.kind(), lastRv) : Tuple.of(kind.kind(), lastRv, namespace);
       pool.preparedQuery(sql).execute(args).subscribe().with(rows -> {
         polling = false;
-        long now = System.currentTimeMillis();
-        for (Row r : rows) {
-          long rv = r.getLong(0);
-          if (recentlySent.containsKey(rv) || rv <= startRv) {
-            continue;
-          }
-          JsonNode event = parse(r.getString(1));
-          JsonNode object = event.get("object");
-          recentlySent.put(rv, now);
-          lastRv = Math.max(lastRv, rv);
-          if (object != null && selector.test(object)) {
-            send(event.get("type").asText(), object);
-          }
+        deliver(rows);
+        if (pollAgain || rows.size() == 1000) {
+          pollAgain = false;
+          poll();
         }
-        recentlySent.values().removeIf(t -> now - t > (LATE_COMMIT_WINDOW_SECONDS + 5) * 1000L);
       }, f -> {
         polling = false;
         LOG.debugf("watch poll failed, retrying: %s", f.getMessage());
       });
+    }
+
+    /**
+     * Rows of the last seconds below the cursor that were not sent: a transaction that took its
+     * resourceVersion before another but committed after it. Versions first (cheap), then the
+     * payloads of the missing ones only.
+     */
+    void lateCommits() {
+      if (closed || lastRv <= startRv) {
+        return;
+      }
+      String sql = "select resource_version from catalog_api.outbox where kind = $1"
+          + (namespace == null ? "" : " and namespace = $4")
+          + " and resource_version > $2 and resource_version <= $3 and created_at > now() - interval '"
+          + LATE_COMMIT_WINDOW_SECONDS + " seconds'";
+      Tuple args = namespace == null ? Tuple.of(kind.kind(), startRv, lastRv)
+          : Tuple.of(kind.kind(), startRv, lastRv, namespace);
+      pool.preparedQuery(sql).execute(args).subscribe().with(rows -> {
+        List<Long> missing = new java.util.ArrayList<>();
+        for (Row r : rows) {
+          long rv = r.getLong(0);
+          if (!recentlySent.containsKey(rv)) {
+            missing.add(rv);
+          }
+        }
+        if (missing.isEmpty() || closed) {
+          forgetOld();
+          return;
+        }
+        pool.preparedQuery("select resource_version, payload from catalog_api.outbox where resource_version = any($1)"
+                + " order by resource_version")
+            .execute(Tuple.tuple().addArrayOfLong(missing.toArray(new Long[0])))
+            .subscribe().with(this::deliver, f -> LOG.debugf("watch late-commit read failed: %s", f.getMessage()));
+      }, f -> LOG.debugf("watch late-commit check failed: %s", f.getMessage()));
+    }
+
+    void deliver(Iterable<Row> rows) {
+      long now = System.currentTimeMillis();
+      for (Row r : rows) {
+        long rv = r.getLong(0);
+        if (recentlySent.containsKey(rv) || rv <= startRv) {
+          continue;
+        }
+        JsonNode event = parse(r.getString(1));
+        JsonNode object = event.get("object");
+        recentlySent.put(rv, now);
+        lastRv = Math.max(lastRv, rv);
+        if (object != null && selector.test(object)) {
+          send(event.get("type").asText(), object);
+        }
+      }
+      forgetOld();
+    }
+
+    /** Versions sent longer ago than the late-commit window (plus a margin) cannot come again. */
+    void forgetOld() {
+      long now = System.currentTimeMillis();
+      recentlySent.values().removeIf(t -> now - t > (LATE_COMMIT_WINDOW_SECONDS + 5) * 1000L);
     }
 
     void bookmark() {
@@ -265,6 +336,7 @@ public class WatchRoute {
         return;
       }
       closed = true;
+      notifier.unlisten(onChange);
       var vertx = ctx.vertx();
       List.of(pollTimer, bookmarkTimer, endTimer).forEach(t -> {
         if (t >= 0) {
