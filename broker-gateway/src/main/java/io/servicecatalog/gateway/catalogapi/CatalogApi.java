@@ -1,6 +1,7 @@
 package io.servicecatalog.gateway.catalogapi;
 
 import io.fabric8.kubernetes.client.CustomResource;
+import io.servicecatalog.model.v1beta1.ResourceKind;
 import io.servicecatalog.model.v1beta1.ServiceBinding;
 import io.servicecatalog.model.v1beta1.ServiceBrokerSpec;
 import io.servicecatalog.model.v1beta1.ServiceBrokerStatus;
@@ -25,9 +26,11 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 public class CatalogApi {
 
   private final CatalogApiClient client;
+  private final CatalogObjectCache cache;
 
-  public CatalogApi(@RestClient CatalogApiClient client) {
+  public CatalogApi(@RestClient CatalogApiClient client, CatalogObjectCache cache) {
     this.client = client;
+    this.cache = cache;
   }
 
   /** The broker of that scope: cluster-scoped when {@code namespace} is null. */
@@ -36,8 +39,8 @@ public class CatalogApi {
       return nothing();
     }
     return namespace == null
-        ? orNull(client.broker(name)).map(b -> b)
-        : orNull(client.namespacedBroker(namespace, name)).map(b -> b);
+        ? cached(ResourceKind.CLUSTER_SERVICE_BROKER, null, name, () -> client.broker(name))
+        : cached(ResourceKind.SERVICE_BROKER, namespace, name, () -> client.namespacedBroker(namespace, name));
   }
 
   public Uni<CustomResource<ServiceClassSpec, ServiceClassStatus>> serviceClass(String namespace, String name) {
@@ -45,8 +48,8 @@ public class CatalogApi {
       return nothing();
     }
     return namespace == null
-        ? orNull(client.serviceClass(name)).map(c -> c)
-        : orNull(client.namespacedServiceClass(namespace, name)).map(c -> c);
+        ? cached(ResourceKind.CLUSTER_SERVICE_CLASS, null, name, () -> client.serviceClass(name))
+        : cached(ResourceKind.SERVICE_CLASS, namespace, name, () -> client.namespacedServiceClass(namespace, name));
   }
 
   public Uni<CustomResource<ServicePlanSpec, ServicePlanStatus>> plan(String namespace, String name) {
@@ -54,8 +57,8 @@ public class CatalogApi {
       return nothing();
     }
     return namespace == null
-        ? orNull(client.plan(name)).map(p -> p)
-        : orNull(client.namespacedPlan(namespace, name)).map(p -> p);
+        ? cached(ResourceKind.CLUSTER_SERVICE_PLAN, null, name, () -> client.plan(name))
+        : cached(ResourceKind.SERVICE_PLAN, namespace, name, () -> client.namespacedPlan(namespace, name));
   }
 
   public Uni<ServiceInstance> instance(String namespace, String name) {
@@ -87,6 +90,17 @@ public class CatalogApi {
 
   public Uni<List<ServiceBinding>> bindings() {
     return client.bindings().map(l -> l.items);
+  }
+
+  /** From the cache while fresh, else from catalog-api (and then cached, "not found" included). */
+  @SuppressWarnings("unchecked")
+  private <T> Uni<T> cached(ResourceKind kind, String namespace, String name,
+      java.util.function.Supplier<Uni<? extends CustomResource<?, ?>>> read) {
+    java.util.Optional<CatalogObjectCache.Entry> hit = cache.get(kind, namespace, name);
+    if (hit.isPresent()) {
+      return Uni.createFrom().item((T) hit.get().object());
+    }
+    return orNull(read.get()).invoke(o -> cache.put(kind, namespace, name, o)).map(o -> (T) o);
   }
 
   private static <T> Uni<T> nothing() {

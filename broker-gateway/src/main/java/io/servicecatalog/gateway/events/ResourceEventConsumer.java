@@ -1,5 +1,6 @@
 package io.servicecatalog.gateway.events;
 
+import io.servicecatalog.gateway.catalogapi.CatalogObjectCache;
 import io.servicecatalog.gateway.reconcile.Reconciler;
 import io.servicecatalog.model.Json;
 import io.servicecatalog.model.events.ResourceEvent;
@@ -20,9 +21,11 @@ public class ResourceEventConsumer {
   private static final Logger LOG = Logger.getLogger(ResourceEventConsumer.class);
 
   private final Reconciler reconciler;
+  private final CatalogObjectCache catalogCache;
 
-  public ResourceEventConsumer(Reconciler reconciler) {
+  public ResourceEventConsumer(Reconciler reconciler, CatalogObjectCache catalogCache) {
     this.reconciler = reconciler;
+    this.catalogCache = catalogCache;
   }
 
   @Incoming("resources")
@@ -37,6 +40,7 @@ public class ResourceEventConsumer {
       LOG.warnf("Skipping an unreadable resource event: %s", e.getClass().getSimpleName());
       return Uni.createFrom().voidItem();
     }
+    catalogCache.onEvent(event);
     LOG.debugf("Event %s %s %s/%s uid=%s generation=%s", event.type(), event.kind(), event.namespace(), event.name(),
         event.uid(), event.generation());
     return reconciler
