@@ -60,6 +60,11 @@ public final class LifecycleBenchmark {
     boolean withSyncer = true;
     boolean skipDirect;
     boolean directOnly;
+    /** Open-loop offered load (lifecycles started per second); 0 = closed loop at --concurrency. */
+    double rate;
+    int gatewayReplicas = 1;
+    final Map<String, Map<String, String>> serviceProperties = new LinkedHashMap<>();
+    List<String> jvmOptions;
 
     final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -70,6 +75,9 @@ public final class LifecycleBenchmark {
     LocalStack stack;
     String api;
     String kube;
+    WatchObserver instances;
+    WatchObserver bindings;
+    final List<ServiceProcess> extraReplicas = new ArrayList<>();
 
     public static void main(String[] args) throws Exception {
         LifecycleBenchmark b = new LifecycleBenchmark();
@@ -96,6 +104,19 @@ public final class LifecycleBenchmark {
                 case "--no-syncer" -> withSyncer = false;
                 case "--skip-direct" -> skipDirect = true;
                 case "--direct-only" -> directOnly = true;
+                case "--rate" -> rate = Double.parseDouble(args[++i]);
+                case "--gateway-replicas" -> gatewayReplicas = Integer.parseInt(args[++i]);
+                case "--service-property" -> {
+                    String spec = args[++i];
+                    int colon = spec.indexOf(':');
+                    int eq = spec.indexOf('=', colon + 1);
+                    if (colon < 1 || eq < 0) {
+                        throw new IllegalArgumentException("--service-property wants service:key=value, got " + spec);
+                    }
+                    serviceProperties.computeIfAbsent(spec.substring(0, colon), k -> new LinkedHashMap<>())
+                            .put(spec.substring(colon + 1, eq), spec.substring(eq + 1));
+                }
+                case "--jvm-options" -> jvmOptions = List.of(args[++i].trim().split("\\s+"));
                 case "-h", "--help" -> {
                     System.out.println("""
                             usage: java -jar bench/target/bench.jar [options]
@@ -111,6 +132,11 @@ public final class LifecycleBenchmark {
                               --no-syncer          do not start k8s-syncer
                               --skip-direct        do not measure the broker directly
                               --direct-only        only the direct-to-broker run (no mesh; a quick check)
+                              --rate R             open loop: start R lifecycles per second whatever the mesh
+                                                   does (--concurrency then caps lifecycles in flight)
+                              --gateway-replicas N run N broker-gateway processes (default 1)
+                              --service-property S:K=V  extra configuration for service S (repeatable)
+                              --jvm-options "..."  JVM options of the services (default: the k8s manifests')
                             PostgreSQL: SERVICECATALOG_DB_HOST/_PORT/_USER/_PASSWORD (default 127.0.0.1:5432 postgres)""");
                     return false;
                 }
@@ -138,6 +164,8 @@ public final class LifecycleBenchmark {
         results.put("warmup", warmup);
         results.put("status_poll_ms", statusPollMillis);
         results.put("gateway_poll_ms", gatewayPollMillis);
+        results.put("offered_rate_per_s", rate);
+        results.put("gateway_replicas", gatewayReplicas);
         results.put("available_processors", Runtime.getRuntime().availableProcessors());
 
         try (InMemoryBroker broker = new InMemoryBroker(variant, Math.max(64, concurrency * 4)).start()) {
@@ -180,21 +208,38 @@ public final class LifecycleBenchmark {
                             gatewayPollMillis + "ms")
                     .serviceProperty(LocalStack.BROKER_GATEWAY, "servicecatalog.polling.max-interval",
                             gatewayPollMillis + "ms");
+            serviceProperties.forEach(builder::serviceProperties);
+            if (jvmOptions != null) {
+                builder.jvmOptions(jvmOptions);
+            }
             long t0 = System.nanoTime();
             try (LocalStack s = builder.build()) {
                 stack = s;
                 s.start();
+                for (int r = 2; r <= gatewayReplicas; r++) {
+                    extraReplicas.add(startGatewayReplica(s, r));
+                }
                 results.put("mesh_startup_ms", (System.nanoTime() - t0) / 1_000_000);
                 api = s.catalogApiRestBase();
                 kube = s.kubernetesApiUrl();
                 registerBroker(broker);
+                instances = new WatchObserver(http, api + "/namespaces/" + NS + "/serviceinstances", this::request)
+                        .start(Duration.ofSeconds(30));
+                bindings = new WatchObserver(http, api + "/namespaces/" + NS + "/servicebindings", this::request)
+                        .start(Duration.ofSeconds(30));
 
                 Map<String, long[]> cpuBefore = new LinkedHashMap<>();
                 MeshRun warm = new MeshRun("w");
                 warm.drive(Math.min(warmup, lifecycles));
+                Map<String, ServiceProcess> measured = new LinkedHashMap<>();
                 for (String svc : services) {
-                    long pid = s.service(svc).pid();
-                    cpuBefore.put(svc, new long[]{ProcStats.cpuMillis(pid)});
+                    measured.put(svc, s.service(svc));
+                }
+                for (int r = 0; r < extraReplicas.size(); r++) {
+                    measured.put(LocalStack.BROKER_GATEWAY + "-" + (r + 2), extraReplicas.get(r));
+                }
+                for (Map.Entry<String, ServiceProcess> e : measured.entrySet()) {
+                    cpuBefore.put(e.getKey(), new long[]{ProcStats.cpuMillis(e.getValue().pid())});
                 }
                 long selfCpuBefore = ProcStats.cpuMillis(ProcessHandle.current().pid());
                 MeshRun mesh = new MeshRun("m");
@@ -202,8 +247,8 @@ public final class LifecycleBenchmark {
                 results.put("mesh", meshResults);
 
                 Map<String, Object> proc = new LinkedHashMap<>();
-                for (String svc : services) {
-                    ServiceProcess p = s.service(svc);
+                for (String svc : measured.keySet()) {
+                    ServiceProcess p = measured.get(svc);
                     long pid = p.pid();
                     long cpu = ProcStats.cpuMillis(pid);
                     Map<String, Object> m = new LinkedHashMap<>();
@@ -234,6 +279,9 @@ public final class LifecycleBenchmark {
                 results.put("finished_at", Instant.now().toString());
                 Report.write(out, results, mesh.createReady.all(), mesh.bindSecret.all());
                 say("stopping the mesh ...");
+                instances.close();
+                bindings.close();
+                extraReplicas.forEach(ServiceProcess::stop);
             }
         }
         return 0;
@@ -262,6 +310,25 @@ public final class LifecycleBenchmark {
         say("broker registered and Ready; catalog has " + InMemoryBroker.SERVICE_NAME + "/" + InMemoryBroker.PLAN_NAME);
     }
 
+    /** Another broker-gateway process on the same database and Kafka group: a second replica. */
+    ServiceProcess startGatewayReplica(LocalStack s, int replica) {
+        int port = io.servicecatalog.testsupport.Ports.free();
+        Map<String, String> props = new LinkedHashMap<>(s.systemPropertiesFor(LocalStack.BROKER_GATEWAY));
+        props.put("quarkus.http.port", String.valueOf(port));
+        ServiceProcess p = ServiceProcess.builder(LocalStack.BROKER_GATEWAY + "-" + replica)
+                .jar(s.serviceJar(LocalStack.BROKER_GATEWAY))
+                .workingDir(s.serviceJar(LocalStack.BROKER_GATEWAY).getParent().getParent().getParent())
+                .port(port)
+                .jvmOptions(jvmOptions != null ? jvmOptions : ServiceProcess.DEFAULT_JVM_OPTIONS)
+                .systemProperties(props)
+                .logDir(out.resolve("logs"))
+                .build()
+                .start();
+        p.awaitReady(Duration.ofSeconds(120));
+        say("broker-gateway replica " + replica + " ready (pid " + p.pid() + ")");
+        return p;
+    }
+
     // ------------------------------------------------------------------ the mesh run
 
     final class MeshRun {
@@ -286,13 +353,28 @@ public final class LifecycleBenchmark {
             runStart = System.nanoTime();
             ExecutorService pool = Executors.newFixedThreadPool(concurrency);
             List<Future<?>> fs = new ArrayList<>();
-            for (int w = 0; w < concurrency; w++) {
-                fs.add(pool.submit(() -> {
-                    int i;
-                    while ((i = next.getAndIncrement()) < n) {
-                        one(i);
+            if (rate > 0 && !prefix.equals("w")) {
+                // Open loop: lifecycle i starts at i / rate seconds, late or not; a lifecycle that
+                // waits for a free slot (--concurrency) counts as not keeping up.
+                long periodNanos = (long) (1e9 / rate);
+                for (int i = 0; i < n; i++) {
+                    long due = runStart + i * periodNanos;
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                     }
-                }));
+                    int index = i;
+                    fs.add(pool.submit(() -> one(index)));
+                }
+            } else {
+                for (int w = 0; w < concurrency; w++) {
+                    fs.add(pool.submit(() -> {
+                        int i;
+                        while ((i = next.getAndIncrement()) < n) {
+                            one(i);
+                        }
+                    }));
+                }
             }
             for (Future<?> f : fs) {
                 f.get();
@@ -348,7 +430,7 @@ public final class LifecycleBenchmark {
                         .formatted(inst, NS, InMemoryBroker.SERVICE_NAME, InMemoryBroker.PLAN_NAME)), 201);
                 record(createAccepted, t);
                 step = "create_to_ready";
-                awaitTrue(inst + " Ready", stepTimeout, () -> ready(instPath));
+                instances.awaitReady(inst, stepTimeout);
                 record(createReady, t);
 
                 step = "bind";
@@ -364,22 +446,24 @@ public final class LifecycleBenchmark {
                         () -> status(kube + "/api/v1/namespaces/" + NS + "/secrets/" + secret) == 200);
                 record(bindSecret, t);
                 step = "bind_to_ready";
-                awaitTrue(bind + " Ready", stepTimeout, () -> ready(bindPath));
+                bindings.awaitReady(bind, stepTimeout);
                 record(bindReady, t);
 
                 step = "unbind";
                 t = System.nanoTime();
                 expect(send("DELETE", bindPath, null), 200, 202);
                 step = "unbind_to_gone";
-                awaitTrue(bind + " gone", stepTimeout, () -> status(bindPath) == 404);
+                bindings.awaitGone(bind, stepTimeout);
                 record(unbindGone, t);
+                bindings.forget(bind);
 
                 step = "deprovision";
                 t = System.nanoTime();
                 expect(send("DELETE", instPath, null), 200, 202);
                 step = "deprovision_to_gone";
-                awaitTrue(inst + " gone", stepTimeout, () -> status(instPath) == 404);
+                instances.awaitGone(inst, stepTimeout);
                 record(deprovisionGone, t);
+                instances.forget(inst);
                 record(lifecycle, start);
             } catch (Exception e) {
                 errors.computeIfAbsent(step, k -> new AtomicInteger()).incrementAndGet();
@@ -503,9 +587,13 @@ public final class LifecycleBenchmark {
 
     // ------------------------------------------------------------------ HTTP helpers
 
+    /** Every request to catalog-api (and the watch streams) starts here: the one place for headers. */
+    HttpRequest.Builder request() {
+        return HttpRequest.newBuilder().header("Accept", "application/json");
+    }
+
     HttpResponse<String> send(String method, String url, String jsonBody) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .header("Accept", "application/json");
+        HttpRequest.Builder b = request().uri(URI.create(url)).timeout(Duration.ofSeconds(30));
         if (jsonBody != null) {
             b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
         } else {
