@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * catalog-api, the service that talks to both, against a PostgreSQL that accepts its database
  * over TLS only and a Kafka reached through its SSL listener only, configured with exactly the
- * settings README.md documents ("TLS to Kafka and PostgreSQL"): certificates verified against a
+ * settings README.md documents (section "Security"): certificates verified against a
  * CA file, host names checked ({@code verify-full}). The server side confirms TLS was used.
  */
 class TlsInfrastructureTest {
