@@ -89,6 +89,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         Ports.requireFree(port, "Kafka");
         Ports.requireFree(controllerPort, "the Kafka controller");
+        if (sslPort > 0) {
+            Ports.requireFree(sslPort, "the Kafka SSL listener");
+        }
         try {
             dataDir = Files.createTempDirectory("servicecatalog-kafka-");
             Properties props = brokerProperties(dataDir.resolve("logs"));
