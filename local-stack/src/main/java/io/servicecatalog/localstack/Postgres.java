@@ -88,13 +88,22 @@ public final class Postgres implements AutoCloseable {
 
     /** Embedded PostgreSQL on {@code port} (0 = random free port). */
     public static Postgres embedded(int port) {
+        return embedded(port, Map.of());
+    }
+
+    /**
+     * Embedded PostgreSQL with extra {@code postgresql.conf} settings, e.g. {@code ssl=on},
+     * {@code ssl_cert_file}, {@code ssl_key_file} and an {@code hba_file} that requires TLS.
+     */
+    public static Postgres embedded(int port, Map<String, String> serverConfig) {
         int p = port == 0 ? Ports.free() : port;
         try {
-            EmbeddedPostgres pg = EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setPort(p)
                     .setCleanDataDirectory(true)
-                    .setServerConfig("listen_addresses", "127.0.0.1")
-                    .start();
+                    .setServerConfig("listen_addresses", "127.0.0.1");
+            serverConfig.forEach(builder::setServerConfig);
+            EmbeddedPostgres pg = builder.start();
             return new Postgres("127.0.0.1", pg.getPort(), "postgres", "", pg);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start embedded PostgreSQL", e);

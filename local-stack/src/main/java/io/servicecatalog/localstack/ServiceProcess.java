@@ -103,12 +103,20 @@ public final class ServiceProcess {
         return new Builder(name);
     }
 
-    /** The full command line (without environment). */
+    /**
+     * The full command line (without environment). Secret properties ({@link #isSecret}) are not
+     * on it: they reach the service as environment variables (see {@link #secretEnvironment()}),
+     * so they show up neither in {@code ps} nor in the line logged at start.
+     */
     public List<String> command() {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmOptions);
-        systemProperties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        systemProperties.forEach((k, v) -> {
+            if (!isSecret(k)) {
+                cmd.add("-D" + k + "=" + v);
+            }
+        });
         if (jar != null) {
             cmd.add("-jar");
             cmd.add(jar.toString());
@@ -148,6 +156,7 @@ public final class ServiceProcess {
             if (workingDir != null) {
                 pb.directory(workingDir.toFile());
             }
+            pb.environment().putAll(secretEnvironment());
             pb.environment().putAll(environment);
             process = pb.start();
             RUNNING.add(this);
@@ -155,6 +164,29 @@ public final class ServiceProcess {
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start " + name, e);
         }
+    }
+
+    /** Passwords, keys, tokens: configuration that must not be on a command line or in a log. */
+    public static boolean isSecret(String property) {
+        String k = property.toLowerCase(java.util.Locale.ROOT);
+        return k.contains("password") || k.contains("secret") || k.contains("token")
+                || k.equals("servicecatalog.credentials.key") || k.startsWith("servicecatalog.credentials.previous-keys")
+                || k.startsWith("servicecatalog.credentials.additional-keys");
+    }
+
+    /**
+     * The secret system properties as the environment variables Quarkus reads for them
+     * ({@code broker.password} -> {@code BROKER_PASSWORD}: non-alphanumerics become {@code _},
+     * upper case).
+     */
+    public Map<String, String> secretEnvironment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        systemProperties.forEach((k, v) -> {
+            if (isSecret(k)) {
+                env.put(k.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(java.util.Locale.ROOT), v);
+            }
+        });
+        return env;
     }
 
     private static java.io.File nullFile() {

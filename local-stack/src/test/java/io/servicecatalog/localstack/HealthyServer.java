@@ -11,7 +11,7 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * Stand-in for a Quarkus service in {@link ServiceProcessTest}: serves
  * {@code /q/health/ready} on {@code -Dquarkus.http.port} (503 forever with
- * {@code -Dtest.never-ready=true}) and echoes system properties at {@code /props/<key>}.
+ * {@code -Dtest.never-ready=true}) and echoes system properties at {@code /props/<key>}, environment variables at {@code /env/<NAME>}.
  * Uses only the JDK so it runs from the test-classes directory alone.
  */
 public final class HealthyServer {
@@ -25,6 +25,10 @@ public final class HealthyServer {
         server.createContext("/props/", ex -> {
             String key = ex.getRequestURI().getPath().substring("/props/".length());
             String value = System.getProperty(key);
+            respond(ex, value == null ? 404 : 200, value == null ? "" : value);
+        });
+        server.createContext("/env/", ex -> {
+            String value = System.getenv(ex.getRequestURI().getPath().substring("/env/".length()));
             respond(ex, value == null ? 404 : 200, value == null ? "" : value);
         });
         server.start();

@@ -128,4 +128,36 @@ class ServiceProcessTest {
         assertEquals("/x/quarkus-run.jar", cmd.get(cmd.size() - 1));
         assertEquals("-jar", cmd.get(cmd.size() - 2));
     }
+
+    @Test
+    void secretsGoToTheEnvironmentNotTheCommandLine() {
+        ServiceProcess p = ServiceProcess.builder("svc").jar(Path.of("/x/quarkus-run.jar")).port(1234)
+                .systemProperty("broker.password", "pw-1")
+                .systemProperty("quarkus.datasource.password", "pw-2")
+                .systemProperty("servicecatalog.credentials.key", "k-1")
+                .systemProperty("servicecatalog.credentials.previous-keys", "k-0")
+                .systemProperty("broker.username", "admin").build();
+        String cmd = String.join(" ", p.command());
+        for (String secret : java.util.List.of("pw-1", "pw-2", "k-1", "k-0")) {
+            assertTrue(!cmd.contains(secret), secret + " on the command line: " + cmd);
+        }
+        assertTrue(cmd.contains("-Dbroker.username=admin"), cmd);
+        assertEquals(java.util.Map.of("BROKER_PASSWORD", "pw-1", "QUARKUS_DATASOURCE_PASSWORD", "pw-2",
+                "SERVICECATALOG_CREDENTIALS_KEY", "k-1", "SERVICECATALOG_CREDENTIALS_PREVIOUS_KEYS", "k-0"),
+                p.secretEnvironment());
+    }
+
+    @Test
+    void aSecretPassedThroughTheEnvironmentReachesTheService() throws Exception {
+        ServiceProcess p = healthy("secret-env").systemProperty("servicecatalog.example.password", "hunter2").build();
+        try {
+            p.start();
+            p.awaitReady(Duration.ofSeconds(60));
+            assertEquals("hunter2", get(p.url() + "/env/SERVICECATALOG_EXAMPLE_PASSWORD").body());
+            assertEquals(404, get(p.url() + "/props/servicecatalog.example.password").statusCode());
+            assertTrue(!Files.readString(p.logFile()).contains("hunter2"), "the secret is not in the log");
+        } finally {
+            p.stop();
+        }
+    }
 }

@@ -38,6 +38,9 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private final int port;
     private final int controllerPort;
+    private int sslPort = -1;
+    private Path sslKeyStore;
+    private String sslKeyStorePassword;
     private Path dataDir;
     private KafkaRaftServer server;
 
@@ -59,6 +62,26 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.controllerPort = cp;
     }
 
+    /**
+     * Adds an SSL listener on a free port of 127.0.0.1 (next to the PLAINTEXT one, which stays for
+     * inter-broker traffic and admin tools), serving the certificate of a PKCS12 key store.
+     * Clients connect to {@link #sslBootstrapServers()} with {@code security.protocol=SSL} and a
+     * trust store holding the certificate's CA. Call before {@link #start()}.
+     */
+    public synchronized EmbeddedKafka withSslListener(Path pkcs12KeyStore, String password) {
+        if (server != null) {
+            throw new IllegalStateException("Kafka already started");
+        }
+        int p = Ports.free();
+        while (p == port || p == controllerPort) {
+            p = Ports.free();
+        }
+        this.sslPort = p;
+        this.sslKeyStore = pkcs12KeyStore.toAbsolutePath();
+        this.sslKeyStorePassword = password;
+        return this;
+    }
+
     /** Formats a fresh log directory and starts the broker; returns once it answers metadata requests. */
     public synchronized EmbeddedKafka start() {
         if (server != null) {
@@ -66,6 +89,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         Ports.requireFree(port, "Kafka");
         Ports.requireFree(controllerPort, "the Kafka controller");
+        if (sslPort > 0) {
+            Ports.requireFree(sslPort, "the Kafka SSL listener");
+        }
         try {
             dataDir = Files.createTempDirectory("servicecatalog-kafka-");
             Properties props = brokerProperties(dataDir.resolve("logs"));
@@ -89,9 +115,20 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
         p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        if (sslPort > 0) {
+            p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",SSL://127.0.0.1:" + sslPort
+                    + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port + ",SSL://127.0.0.1:" + sslPort);
+            p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,SSL:SSL,CONTROLLER:PLAINTEXT");
+            p.put("listener.name.ssl.ssl.keystore.type", "PKCS12");
+            p.put("listener.name.ssl.ssl.keystore.location", sslKeyStore.toString());
+            p.put("listener.name.ssl.ssl.keystore.password", sslKeyStorePassword);
+            p.put("listener.name.ssl.ssl.key.password", sslKeyStorePassword);
+        } else {
+            p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+            p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        }
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("log.dirs", logDir.toString());
@@ -174,6 +211,14 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** {@code 127.0.0.1:<port>}, for {@code kafka.bootstrap.servers}. */
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /** {@code 127.0.0.1:<ssl port>}; only with {@link #withSslListener}. */
+    public synchronized String sslBootstrapServers() {
+        if (sslPort < 0) {
+            throw new IllegalStateException("no SSL listener configured (withSslListener)");
+        }
+        return "127.0.0.1:" + sslPort;
     }
 
     public int port() {

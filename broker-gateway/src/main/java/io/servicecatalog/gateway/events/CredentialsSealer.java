@@ -9,15 +9,22 @@ import io.servicecatalog.model.events.CredentialsEnvelope;
 import io.servicecatalog.model.v1beta1.ServiceBinding;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
 import java.util.Arrays;
+import org.jboss.logging.Logger;
 
 /**
  * Seals binding credentials for credential-injector (AES-256-GCM, associated data = binding
- * uid). The key is required: the service refuses to start without it rather than fail binds.
+ * uid), always with the current key: the envelope carries that key's id, so credential-injector
+ * opens it with the matching key of its ring (current or previous). The gateway never opens
+ * envelopes, so it needs no previous keys. The key is required: the service refuses to start
+ * without it rather than fail binds.
  */
 @ApplicationScoped
 @Startup
 public class CredentialsSealer {
+  private static final Logger LOG = Logger.getLogger(CredentialsSealer.class);
   private final CredentialsCipher cipher;
 
   public CredentialsSealer(GatewayConfig config) {
@@ -28,6 +35,16 @@ public class CredentialsSealer {
                 .key()
                 .orElseThrow(
                     () -> new IllegalStateException("servicecatalog.credentials.key is not set (base64 of 32 bytes)")));
+  }
+
+  /** The fingerprint (never the key) of the sealing key, so a key rotation can be checked. */
+  void onStart(@Observes StartupEvent event) {
+    LOG.infof("sealing binding credentials with key %s", cipher.keyId());
+  }
+
+  /** Id of the key new envelopes are sealed with. */
+  public String keyId() {
+    return cipher.keyId();
   }
 
   public CredentialsEnvelope seal(ServiceBinding binding, String secretName, BindingCredentials credentials) {

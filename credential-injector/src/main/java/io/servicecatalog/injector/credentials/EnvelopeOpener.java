@@ -2,6 +2,7 @@ package io.servicecatalog.injector.credentials;
 
 import io.servicecatalog.model.Json;
 import io.servicecatalog.model.crypto.CredentialsCipher;
+import io.servicecatalog.model.crypto.CredentialsKeyRing;
 import io.servicecatalog.model.events.BindingCredentials;
 import io.servicecatalog.model.events.CredentialsEnvelope;
 import io.quarkus.runtime.StartupEvent;
@@ -10,13 +11,12 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * Opens {@link CredentialsEnvelope}s with the shared AES-256-GCM key. The binding uid is the
+ * Opens {@link CredentialsEnvelope}s with the shared AES-256-GCM key the envelope names (the
+ * current one or a previous one, see {@link CredentialsKeyRing}). The binding uid is the
  * associated data, so an envelope copied onto another binding fails authentication like a
  * tampered one. Plaintext bytes are wiped as soon as they are parsed.
  */
@@ -24,38 +24,33 @@ import org.jboss.logging.Logger;
 public class EnvelopeOpener {
   private static final Logger LOG = Logger.getLogger(EnvelopeOpener.class);
 
-  private final Map<String, CredentialsCipher> ciphersByKeyId;
-  private final CredentialsCipher primary;
+  private final CredentialsKeyRing keys;
 
   @Inject
   public EnvelopeOpener(CredentialsKeyConfig config) {
-    this(config.key(), config.additionalKeys().orElse(java.util.List.of()));
+    this(config.key(), config.allPreviousKeys());
   }
 
-  public EnvelopeOpener(String primaryKey, Iterable<String> additionalKeys) {
-    Map<String, CredentialsCipher> ciphers = new LinkedHashMap<>();
-    this.primary = CredentialsCipher.fromBase64(primaryKey);
-    ciphers.put(primary.keyId(), primary);
-    for (String k : additionalKeys) {
-      if (k != null && !k.isBlank()) {
-        CredentialsCipher c = CredentialsCipher.fromBase64(k);
-        ciphers.putIfAbsent(c.keyId(), c);
-      }
-    }
-    this.ciphersByKeyId = Collections.unmodifiableMap(ciphers);
+  /** @param previousKeys keys of before a rotation (base64), accepted for envelopes sealed with them */
+  public EnvelopeOpener(String currentKey, Iterable<String> previousKeys) {
+    this.keys = CredentialsKeyRing.fromBase64(currentKey, previousKeys);
   }
 
   /** Fails the start (not the first envelope) on a malformed key; names keys by fingerprint. */
   void onStart(@Observes StartupEvent event) {
-    LOG.infof("credentials key %s loaded%s", primary.keyId(),
-        ciphersByKeyId.size() > 1
-            ? " (also accepting " + (ciphersByKeyId.size() - 1) + " additional key(s))"
-            : "");
+    List<String> ids = keys.keyIds();
+    LOG.infof("credentials key %s loaded%s", keys.currentKeyId(),
+        ids.size() > 1 ? " (previous keys still accepted: " + String.join(", ", ids.subList(1, ids.size())) + ")" : "");
   }
 
-  /** Non-secret identifier of the primary key (for messages and the startup log). */
+  /** Non-secret identifier of the current key (for messages and the startup log). */
   public String keyId() {
-    return primary.keyId();
+    return keys.currentKeyId();
+  }
+
+  /** Ids of every key this injector opens envelopes with, current first. */
+  public List<String> keyIds() {
+    return keys.keyIds();
   }
 
   public BindingCredentials open(CredentialsEnvelope envelope) throws EnvelopeRejectedException {
@@ -72,19 +67,18 @@ public class EnvelopeOpener {
     if (isBlank(envelope.bindingUid()) || isBlank(envelope.nonce()) || isBlank(envelope.ciphertext())) {
       throw new EnvelopeRejectedException("envelope lacks bindingUid, nonce or ciphertext");
     }
-    CredentialsCipher cipher =
-        envelope.keyId() == null ? primary : ciphersByKeyId.get(envelope.keyId());
-    if (cipher == null) {
-      throw new EnvelopeRejectedException(
-          "envelope was sealed with key " + envelope.keyId() + ", which this injector does not"
-              + " hold (it holds " + String.join(", ", ciphersByKeyId.keySet()) + ")");
-    }
     byte[] plaintext;
     try {
-      plaintext = cipher.open(envelope.nonce(), envelope.ciphertext(), envelope.bindingUid());
+      plaintext = keys.open(envelope.keyId(), envelope.nonce(), envelope.ciphertext(), envelope.bindingUid());
+    } catch (CredentialsKeyRing.UnknownKeyException e) {
+      throw new EnvelopeRejectedException(
+          "envelope was sealed with key " + e.keyId() + ", which this injector does not hold (it holds "
+              + String.join(", ", keys.keyIds()) + "); to open it, add that key to"
+              + " servicecatalog.credentials.previous-keys");
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       throw new EnvelopeRejectedException(
-          "envelope failed authentication: it was altered, or sealed for another binding");
+          "envelope failed authentication: it was altered, or sealed for another binding"
+              + (envelope.keyId() == null ? " (it names no key: none of the configured keys opens it)" : ""));
     }
     try {
       BindingCredentials credentials = Json.MAPPER.readValue(plaintext, BindingCredentials.class);

@@ -39,7 +39,7 @@ public class SecretDigest {
 
   @Inject
   public SecretDigest(CredentialsKeyConfig config) {
-    this(config.key(), config.additionalKeys().orElse(List.of()));
+    this(config.key(), config.allPreviousKeys());
   }
 
   public SecretDigest(String primaryKey, Iterable<String> additionalKeys) {

@@ -100,6 +100,13 @@ public class EnvelopeStore {
         .collect(Collectors.toSet());
   }
 
+  /** How many held envelopes name {@code keyId} as the key they were sealed with. */
+  public int countSealedWith(String keyId) {
+    return (int) entries.values().stream()
+        .filter(x -> x instanceof Held h && java.util.Objects.equals(h.envelope().envelope().keyId(), keyId))
+        .count();
+  }
+
   /** How many envelopes are held. */
   public int size() {
     return (int) entries.values().stream().filter(x -> x instanceof Held).count();

@@ -93,4 +93,32 @@ class EnvelopeOpenerTest {
         () -> new EnvelopeOpener(KEY, List.of()).open(new CredentialsEnvelope(2, "uid-1", "ns",
             "b", null, 1L, e.keyId(), e.algorithm(), e.nonce(), e.ciphertext())));
   }
+
+  @Test
+  void afterRotationOldAndNewEnvelopesOpenAndADroppedKeyIsNamedWithoutPlaintext() throws Exception {
+    CredentialsEnvelope sealedBefore = seal(KEY, "uid-old", PAYLOAD);
+    CredentialsEnvelope sealedAfter = seal(NEXT_KEY, "uid-new", PAYLOAD);
+    // rotated: the new key is current, the old one previous
+    EnvelopeOpener rotated = new EnvelopeOpener(NEXT_KEY, List.of(KEY));
+    assertEquals(CredentialsCipher.fromBase64(NEXT_KEY).keyId(), rotated.keyId());
+    assertEquals("hunter2", rotated.open(sealedBefore).credentials().get("password").asText());
+    assertEquals("hunter2", rotated.open(sealedAfter).credentials().get("password").asText());
+    // an envelope written before key ids were carried opens with whichever key fits
+    CredentialsEnvelope withoutKeyId = new CredentialsEnvelope(1, "uid-old", "ns", "b", null, 1L, null,
+        null, sealedBefore.nonce(), sealedBefore.ciphertext());
+    assertEquals("hunter2", rotated.open(withoutKeyId).credentials().get("password").asText());
+
+    // the old key dropped too early: a clear error naming the key ids, nothing of the content
+    EnvelopeOpener dropped = new EnvelopeOpener(NEXT_KEY, List.of());
+    EnvelopeRejectedException x =
+        assertThrows(EnvelopeRejectedException.class, () -> dropped.open(sealedBefore));
+    assertThat(x.getMessage(), containsString(sealedBefore.keyId()));
+    assertThat(x.getMessage(), containsString("previous-keys"));
+    assertThat(x.getMessage(), not(containsString("hunter2")));
+    assertThat(x.getMessage(), not(containsString(KEY)));
+    assertThat(x.getMessage(), not(containsString(sealedBefore.ciphertext())));
+    EnvelopeRejectedException legacy =
+        assertThrows(EnvelopeRejectedException.class, () -> dropped.open(withoutKeyId));
+    assertThat(legacy.getMessage(), containsString("names no key"));
+  }
 }

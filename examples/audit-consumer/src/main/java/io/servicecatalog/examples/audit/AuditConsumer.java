@@ -6,7 +6,10 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
@@ -28,7 +31,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  *
  * <p>Usage: {@code java -jar examples/audit-consumer/target/audit-consumer.jar [--from-beginning]
  * [--group ID] [--bootstrap-server HOST:PORT]}. The bootstrap servers default to {@code
- * KAFKA_BOOTSTRAP_SERVERS}, else {@code 127.0.0.1:9092}. Without {@code --from-beginning} the
+ * KAFKA_BOOTSTRAP_SERVERS}, else {@code 127.0.0.1:9092}; TLS and other client settings come from
+ * {@code KAFKA_*} variables as for the services ({@code KAFKA_SECURITY_PROTOCOL=SSL}, {@code
+ * KAFKA_SSL_TRUSTSTORE_TYPE=PEM}, {@code KAFKA_SSL_TRUSTSTORE_LOCATION=/the/ca.pem}). Without {@code --from-beginning} the
  * consumer group ({@code audit-consumer} unless given) resumes where it stopped, starting at the
  * newest event on its first run; with it, a throwaway group reads the whole retained trail.
  */
@@ -47,7 +52,13 @@ public final class AuditConsumer implements AutoCloseable {
      * @param fromBeginning read the topic from its oldest retained event
      */
     public AuditConsumer(String bootstrapServers, String groupId, boolean fromBeginning) {
+        this(bootstrapServers, groupId, fromBeginning, Map.of());
+    }
+
+    /** @param clientSettings further Kafka client settings, e.g. TLS ({@link #clientSettings(Map)}) */
+    public AuditConsumer(String bootstrapServers, String groupId, boolean fromBeginning, Map<String, String> clientSettings) {
         Properties p = new Properties();
+        p.putAll(clientSettings);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, fromBeginning ? DEFAULT_GROUP + "-" + UUID.randomUUID() : groupId);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
@@ -148,6 +159,22 @@ public final class AuditConsumer implements AutoCloseable {
         return n.isMissingNode() || n.isNull() || n.asText().isEmpty() ? "-" : n.asText();
     }
 
+    /**
+     * Kafka client settings from the environment the way the services read them: {@code
+     * KAFKA_SECURITY_PROTOCOL=SSL} is {@code security.protocol=SSL}, {@code
+     * KAFKA_SSL_TRUSTSTORE_LOCATION} is {@code ssl.truststore.location}, and so on (every {@code
+     * KAFKA_*} variable but the bootstrap servers, lower case, {@code _} as {@code .}).
+     */
+    public static Map<String, String> clientSettings(Map<String, String> env) {
+        Map<String, String> settings = new TreeMap<>();
+        env.forEach((name, value) -> {
+            if (name.startsWith("KAFKA_") && !name.equals("KAFKA_BOOTSTRAP_SERVERS") && value != null && !value.isBlank()) {
+                settings.put(name.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
+            }
+        });
+        return settings;
+    }
+
     public static void main(String[] args) {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
@@ -175,7 +202,11 @@ public final class AuditConsumer implements AutoCloseable {
         }
         System.err.println("[audit-consumer] following " + TOPIC + " on " + bootstrap
                 + (fromBeginning ? " from the beginning" : " as group " + group) + " (Ctrl-C to stop)");
-        AuditConsumer c = new AuditConsumer(bootstrap, group, fromBeginning);
+        Map<String, String> settings = clientSettings(System.getenv());
+        if (!settings.isEmpty()) {
+            System.err.println("[audit-consumer] Kafka client settings from the environment: " + settings.keySet());
+        }
+        AuditConsumer c = new AuditConsumer(bootstrap, group, fromBeginning, settings);
         AtomicBoolean running = new AtomicBoolean(true);
         Thread main = Thread.currentThread();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -126,4 +126,13 @@ class AuditConsumerTest {
         }
         assertEquals(EXPECTED, lines.get());
     }
+
+    @Test
+    void tlsSettingsComeFromTheEnvironmentLikeTheServices() {
+        assertEquals(java.util.Map.of("security.protocol", "SSL", "ssl.truststore.type", "PEM",
+                        "ssl.truststore.location", "/etc/ca.pem"),
+                AuditConsumer.clientSettings(java.util.Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:9093",
+                        "KAFKA_SECURITY_PROTOCOL", "SSL", "KAFKA_SSL_TRUSTSTORE_TYPE", "PEM",
+                        "KAFKA_SSL_TRUSTSTORE_LOCATION", "/etc/ca.pem", "HOME", "/root")));
+    }
 }
