@@ -43,6 +43,8 @@ public final class Postgres implements AutoCloseable {
     private final String password;
     private final boolean embeddedMode;
     private EmbeddedPostgres embedded;
+    /** The embedded server's data directory, ours to delete (kept across {@link #restart()}). */
+    private java.nio.file.Path embeddedDataDir;
 
     private Postgres(String host, int port, String user, String password, EmbeddedPostgres embedded) {
         this.host = Objects.requireNonNull(host, "host");
@@ -89,15 +91,50 @@ public final class Postgres implements AutoCloseable {
     /** Embedded PostgreSQL on {@code port} (0 = random free port). */
     public static Postgres embedded(int port) {
         int p = port == 0 ? Ports.free() : port;
+        java.nio.file.Path dataDir = null;
         try {
-            EmbeddedPostgres pg = EmbeddedPostgres.builder()
-                    .setPort(p)
-                    .setCleanDataDirectory(true)
-                    .setServerConfig("listen_addresses", "127.0.0.1")
-                    .start();
-            return new Postgres("127.0.0.1", pg.getPort(), "postgres", "", pg);
+            dataDir = java.nio.file.Files.createTempDirectory("servicecatalog-pg-");
+            EmbeddedPostgres pg = startEmbedded(p, dataDir);
+            Postgres result = new Postgres("127.0.0.1", pg.getPort(), "postgres", "", pg);
+            result.embeddedDataDir = dataDir;
+            return result;
         } catch (IOException e) {
+            if (dataDir != null) {
+                deleteRecursively(dataDir);
+            }
             throw new UncheckedIOException("Could not start embedded PostgreSQL", e);
+        }
+    }
+
+    /** zonky runs initdb only when the directory holds no cluster yet, so this also restarts one. */
+    private static EmbeddedPostgres startEmbedded(int port, java.nio.file.Path dataDir) throws IOException {
+        return EmbeddedPostgres.builder()
+                .setPort(port)
+                .setDataDirectory(dataDir)
+                .setCleanDataDirectory(false)
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .start();
+    }
+
+    /**
+     * Stops the embedded server (every connection is cut) and starts it again on the same port
+     * with the same data directory: a real server restart, for fault tests. Refused for an
+     * external server, which is not ours to restart.
+     */
+    public synchronized void restart() {
+        if (!embeddedMode) {
+            throw new IllegalStateException("Only an embedded PostgreSQL can be restarted by the stack, not " + describe());
+        }
+        EmbeddedPostgres pg = embedded;
+        if (pg == null) {
+            throw new IllegalStateException("Embedded PostgreSQL was closed");
+        }
+        embedded = null;
+        try {
+            pg.close();
+            embedded = startEmbedded(port, embeddedDataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not restart embedded PostgreSQL on port " + port, e);
         }
     }
 
@@ -225,6 +262,18 @@ public final class Postgres implements AutoCloseable {
             } catch (IOException e) {
                 System.err.println("[local-stack] embedded PostgreSQL shutdown: " + e);
             }
+        }
+        if (embeddedDataDir != null) {
+            deleteRecursively(embeddedDataDir);
+            embeddedDataDir = null;
+        }
+    }
+
+    private static void deleteRecursively(java.nio.file.Path dir) {
+        try (var paths = java.nio.file.Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort: a temp dir left behind is harmless
         }
     }
 
