@@ -92,8 +92,10 @@ public class OutboxRelay {
           return OutboxEntity.<OutboxEntity>find("publishedAt is null order by id").page(0, BATCH).list()
               .flatMap(rows -> send(rows).replaceWith(rows))
               .flatMap(rows -> rows.isEmpty() ? Uni.createFrom().item(0)
-                  : OutboxEntity.update("publishedAt = ?1 where publishedAt is null and id <= ?2",
-                      java.time.OffsetDateTime.now(), rows.get(rows.size() - 1).id));
+                  // Exactly the rows sent, never "id <= last": a transaction that took a lower id
+                  // but committed after the select would be marked published without being sent.
+                  : OutboxEntity.update("publishedAt = ?1 where id in ?2",
+                      java.time.OffsetDateTime.now(), rows.stream().map(r -> r.id).toList()));
         }));
   }
 
