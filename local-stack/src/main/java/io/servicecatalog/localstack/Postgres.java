@@ -43,6 +43,10 @@ public final class Postgres implements AutoCloseable {
     private final String password;
     private final boolean embeddedMode;
     private EmbeddedPostgres embedded;
+    /** The embedded server's data directory, ours to delete (kept across {@link #restart()}). */
+    private java.nio.file.Path embeddedDataDir;
+    /** Extra postgresql.conf settings of the embedded server, applied again at a restart. */
+    private Map<String, String> embeddedServerConfig = Map.of();
 
     private Postgres(String host, int port, String user, String password, EmbeddedPostgres embedded) {
         this.host = Objects.requireNonNull(host, "host");
@@ -97,16 +101,53 @@ public final class Postgres implements AutoCloseable {
      */
     public static Postgres embedded(int port, Map<String, String> serverConfig) {
         int p = port == 0 ? Ports.free() : port;
+        java.nio.file.Path dataDir = null;
         try {
-            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-                    .setPort(p)
-                    .setCleanDataDirectory(true)
-                    .setServerConfig("listen_addresses", "127.0.0.1");
-            serverConfig.forEach(builder::setServerConfig);
-            EmbeddedPostgres pg = builder.start();
-            return new Postgres("127.0.0.1", pg.getPort(), "postgres", "", pg);
+            dataDir = java.nio.file.Files.createTempDirectory("servicecatalog-pg-");
+            EmbeddedPostgres pg = startEmbedded(p, dataDir, serverConfig);
+            Postgres result = new Postgres("127.0.0.1", pg.getPort(), "postgres", "", pg);
+            result.embeddedDataDir = dataDir;
+            result.embeddedServerConfig = Map.copyOf(serverConfig);
+            return result;
         } catch (IOException e) {
+            if (dataDir != null) {
+                deleteRecursively(dataDir);
+            }
             throw new UncheckedIOException("Could not start embedded PostgreSQL", e);
+        }
+    }
+
+    /** zonky runs initdb only when the directory holds no cluster yet, so this also restarts one. */
+    private static EmbeddedPostgres startEmbedded(int port, java.nio.file.Path dataDir, Map<String, String> serverConfig)
+            throws IOException {
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setPort(port)
+                .setDataDirectory(dataDir)
+                .setCleanDataDirectory(false)
+                .setServerConfig("listen_addresses", "127.0.0.1");
+        serverConfig.forEach(builder::setServerConfig);
+        return builder.start();
+    }
+
+    /**
+     * Stops the embedded server (every connection is cut) and starts it again on the same port
+     * with the same data directory: a real server restart, for fault tests. Refused for an
+     * external server, which is not ours to restart.
+     */
+    public synchronized void restart() {
+        if (!embeddedMode) {
+            throw new IllegalStateException("Only an embedded PostgreSQL can be restarted by the stack, not " + describe());
+        }
+        EmbeddedPostgres pg = embedded;
+        if (pg == null) {
+            throw new IllegalStateException("Embedded PostgreSQL was closed");
+        }
+        embedded = null;
+        try {
+            pg.close();
+            embedded = startEmbedded(port, embeddedDataDir, embeddedServerConfig);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not restart embedded PostgreSQL on port " + port, e);
         }
     }
 
@@ -234,6 +275,18 @@ public final class Postgres implements AutoCloseable {
             } catch (IOException e) {
                 System.err.println("[local-stack] embedded PostgreSQL shutdown: " + e);
             }
+        }
+        if (embeddedDataDir != null) {
+            deleteRecursively(embeddedDataDir);
+            embeddedDataDir = null;
+        }
+    }
+
+    private static void deleteRecursively(java.nio.file.Path dir) {
+        try (var paths = java.nio.file.Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort: a temp dir left behind is harmless
         }
     }
 

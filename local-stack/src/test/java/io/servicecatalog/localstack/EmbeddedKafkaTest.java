@@ -115,4 +115,37 @@ class EmbeddedKafkaTest {
             assertEquals("false", value);
         }
     }
+
+    @Test
+    void restartKeepsPortsTopicsAndRecords() throws Exception {
+        try (EmbeddedKafka k = new EmbeddedKafka().start()) {
+            k.createTopics();
+            Properties pp = new Properties();
+            pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, k.bootstrapServers());
+            pp.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+            pp.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(pp)) {
+                producer.send(new ProducerRecord<>(Topics.AUDIT, "k", "before the restart")).get(30, TimeUnit.SECONDS);
+            }
+            String bootstrap = k.bootstrapServers();
+            k.restart();
+            assertEquals(bootstrap, k.bootstrapServers());
+            assertTrue(k.createTopics().isEmpty(), "the topics survived");
+            Properties cp = new Properties();
+            cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, k.bootstrapServers());
+            cp.put(ConsumerConfig.GROUP_ID_CONFIG, "restart-test");
+            cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            cp.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+            cp.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(cp)) {
+                consumer.subscribe(List.of(Topics.AUDIT));
+                List<String> values = new java.util.ArrayList<>();
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (values.isEmpty() && System.nanoTime() < deadline) {
+                    consumer.poll(Duration.ofMillis(500)).forEach(r -> values.add(r.value()));
+                }
+                assertEquals(List.of("before the restart"), values);
+            }
+        }
+    }
 }

@@ -79,4 +79,31 @@ class PostgresTest {
         }
         assertFalse(pg.databaseExists(db));
     }
+
+    @Test
+    void embeddedServerRestartsOnItsPortWithItsDataAndCutsConnections() throws Exception {
+        try (Postgres pg = Postgres.embedded()) {
+            int port = pg.port();
+            pg.createDatabase("kept");
+            Connection before = pg.connect("kept");
+            try (Statement st = before.createStatement()) {
+                st.execute("CREATE TABLE t (v TEXT)");
+                st.execute("INSERT INTO t VALUES ('survives')");
+            }
+            pg.restart();
+            assertFalse(before.isValid(2), "a restart cuts existing connections");
+            before.close();
+            assertEquals(port, pg.port());
+            try (Connection c = pg.connect("kept"); Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT v FROM t")) {
+                assertTrue(rs.next());
+                assertEquals("survives", rs.getString(1));
+            }
+        }
+    }
+
+    @Test
+    void anExternalServerIsNotRestarted() {
+        assertThrows(IllegalStateException.class, () -> Postgres.external("127.0.0.1", 5432, "postgres", "").restart());
+    }
 }

@@ -82,7 +82,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         return this;
     }
 
-    /** Formats a fresh log directory and starts the broker; returns once it answers metadata requests. */
+    /**
+     * Formats a fresh log directory and starts the broker; returns once it answers metadata
+     * requests. After {@link #stop()} it starts again on the same ports with the data kept
+     * (topics, committed offsets, records), like a restarted broker process.
+     */
     public synchronized EmbeddedKafka start() {
         if (server != null) {
             throw new IllegalStateException("Kafka already started");
@@ -93,9 +97,14 @@ public final class EmbeddedKafka implements AutoCloseable {
             Ports.requireFree(sslPort, "the Kafka SSL listener");
         }
         try {
-            dataDir = Files.createTempDirectory("servicecatalog-kafka-");
+            boolean restart = dataDir != null;
+            if (!restart) {
+                dataDir = Files.createTempDirectory("servicecatalog-kafka-");
+            }
             Properties props = brokerProperties(dataDir.resolve("logs"));
-            format(props);
+            if (!restart) {
+                format(props);
+            }
             KafkaRaftServer raftServer = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             server = raftServer;
             raftServer.startup();
@@ -246,9 +255,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         return Topics.ensure(bootstrapServers(), specs);
     }
 
-    /** Shuts the broker down, waits for it, and deletes its data directory. Idempotent. */
-    @Override
-    public synchronized void close() {
+    /**
+     * Shuts the broker down and waits for it, keeping its data directory, so that {@link #start()}
+     * brings the same broker back (what a fault test needs for "restart Kafka"). Idempotent.
+     */
+    public synchronized void stop() {
         KafkaRaftServer s = server;
         server = null;
         if (s != null) {
@@ -259,6 +270,18 @@ public final class EmbeddedKafka implements AutoCloseable {
                 System.err.println("[local-stack] Kafka shutdown: " + e);
             }
         }
+    }
+
+    /** {@link #stop()} then {@link #start()}: same ports, same data. */
+    public synchronized EmbeddedKafka restart() {
+        stop();
+        return start();
+    }
+
+    /** Shuts the broker down, waits for it, and deletes its data directory. Idempotent. */
+    @Override
+    public synchronized void close() {
+        stop();
         if (dataDir != null) {
             deleteRecursively(dataDir);
             dataDir = null;
