@@ -650,6 +650,8 @@ public final class ScaleBenchmark {
                 .databaseName(db)
                 .logDir(out.resolve("logs-" + name))
                 .services(services)
+                // generous: on a loaded machine a service's start can take minutes
+                .readyTimeout(Duration.ofMinutes(6))
                 .build();
         s.start();
         stack = s;
