@@ -67,6 +67,9 @@ final class InMemoryBroker implements AutoCloseable {
     private final Map<String, Boolean> bindings = new ConcurrentHashMap<>();
     final AtomicLong requests = new AtomicLong();
     final AtomicLong unauthorized = new AtomicLong();
+    final AtomicLong catalogRequests = new AtomicLong();
+    /** What GET /v2/catalog answers; the scale benchmark swaps in a large catalog and changes it. */
+    private volatile String catalogJson = defaultCatalog();
 
     static {
         // The JDK HttpServer leaves Nagle on by default: with delayed ACKs every small response then
@@ -133,7 +136,8 @@ final class InMemoryBroker implements AutoCloseable {
             boolean acceptsIncomplete = query != null && query.contains("accepts_incomplete=true");
             String[] parts = path.split("/"); // "", "v2", ...
             if (parts.length == 3 && parts[2].equals("catalog") && method.equals("GET")) {
-                send(ex, 200, catalog());
+                catalogRequests.incrementAndGet();
+                send(ex, 200, catalogJson);
                 return;
             }
             if (parts.length >= 4 && parts[2].equals("service_instances")) {
@@ -196,7 +200,12 @@ final class InMemoryBroker implements AutoCloseable {
         }
     }
 
-    private static String catalog() {
+    /** Serves this OSB catalog JSON from now on (provision/bind accept any service and plan id). */
+    void catalog(String json) {
+        this.catalogJson = json;
+    }
+
+    private static String defaultCatalog() {
         return """
                 {"services":[{"id":"%s","name":"%s","description":"in-memory benchmark service",
                  "bindable":true,"instances_retrievable":false,"bindings_retrievable":false,

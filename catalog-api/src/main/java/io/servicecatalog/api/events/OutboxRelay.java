@@ -82,7 +82,7 @@ public class OutboxRelay {
 
   private Uni<Integer> publishBatch() {
     return Panache.withTransaction(() -> Panache.getSession()
-        .flatMap(s -> s.createNativeQuery("select pg_try_advisory_xact_lock(" + RELAY_LOCK + ")", Boolean.class)
+        .flatMap(s -> s.createNativeQuery("select pg_try_advisory_xact_lock(" + RELAY_LOCK + ")")
             .getSingleResult())
         .flatMap(locked -> {
           if (!Boolean.TRUE.equals(locked)) {

@@ -3,8 +3,8 @@ package io.servicecatalog.api.query;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.servicecatalog.api.store.ResourceEntity;
 import io.servicecatalog.api.store.ResourceStore;
 import io.servicecatalog.model.Json;
 import io.servicecatalog.model.ServiceCatalog;
@@ -18,7 +18,9 @@ import java.util.List;
 /**
  * Lists as kube-apiserver does: in (namespace, name) order, filtered by selectors, in pages of
  * {@code limit} with a {@code continue} token. Pages are read from the database in batches until
- * enough objects match, so a selective selector does not return short pages.
+ * enough objects match, so a selective selector does not return short pages; label equality terms
+ * are narrowed in the database first. Stored bodies go out as stored: an object is parsed only
+ * when a selector has to look into it.
  */
 @ApplicationScoped
 public class Lister {
@@ -26,31 +28,39 @@ public class Lister {
 
   @Inject ResourceStore store;
 
-  public record Page(List<JsonNode> items, String resourceVersion, String continueToken) {}
+  /** {@code items}: the objects' JSON as stored. */
+  public record Page(List<String> items, String resourceVersion, String continueToken) {
+    /** The items as trees, for renderings that need to look into them (Table). */
+    public List<JsonNode> parsedItems() {
+      return items.stream().map(Lister::parse).toList();
+    }
+  }
 
   public Uni<Page> list(ResourceKind kind, String namespace, Selector selector, Integer limit, Cursor from) {
     int want = limit == null || limit <= 0 ? Integer.MAX_VALUE : limit;
+    String labels = selector.labelContainment();
     return Panache.withSession(() -> store.currentResourceVersion()
-        .flatMap(rv -> collect(kind, namespace, selector, want, from, new ArrayList<>())
-            .map(items -> {
+        .flatMap(rv -> collect(kind, namespace, selector, labels, want, from, new ArrayList<>())
+            .map(rows -> {
               String next = null;
-              if (items.size() > want) {
-                items.remove(items.size() - 1);
-                JsonNode last = items.get(items.size() - 1);
-                next = new Cursor(last.at("/metadata/namespace").asText(""), last.at("/metadata/name").asText()).encode();
+              if (rows.size() > want) {
+                rows.remove(rows.size() - 1);
+                ResourceStore.Listed last = rows.get(rows.size() - 1);
+                next = new Cursor(last.namespace(), last.name()).encode();
               }
+              List<String> items = new ArrayList<>(rows.size());
+              rows.forEach(r -> items.add(r.body()));
               return new Page(items, Long.toString(rv), next);
             })));
   }
 
-  private Uni<List<JsonNode>> collect(ResourceKind kind, String namespace, Selector selector, int want,
-      Cursor from, List<JsonNode> acc) {
+  private Uni<List<ResourceStore.Listed>> collect(ResourceKind kind, String namespace, Selector selector,
+      String labels, int want, Cursor from, List<ResourceStore.Listed> acc) {
     int batch = (int) Math.min(BATCH, Math.max(1L, (long) want - acc.size() + 1));
-    return store.listAfter(kind, namespace, from.namespace(), from.name(), batch).flatMap(rows -> {
-      for (ResourceEntity r : rows) {
-        JsonNode o = parse(r);
-        if (selector.test(o)) {
-          acc.add(o);
+    return store.listAfter(kind, namespace, from.namespace(), from.name(), labels, batch).flatMap(rows -> {
+      for (ResourceStore.Listed r : rows) {
+        if (selector.matchesEverything() || selector.test(parse(r.body()))) {
+          acc.add(r);
           if (acc.size() > want) {
             return Uni.createFrom().item(acc);
           }
@@ -59,8 +69,8 @@ public class Lister {
       if (rows.size() < batch) {
         return Uni.createFrom().item(acc);
       }
-      ResourceEntity last = rows.get(rows.size() - 1);
-      return collect(kind, namespace, selector, want, new Cursor(last.namespace, last.name), acc);
+      ResourceStore.Listed last = rows.get(rows.size() - 1);
+      return collect(kind, namespace, selector, labels, want, new Cursor(last.namespace(), last.name()), acc);
     });
   }
 
@@ -72,13 +82,14 @@ public class Lister {
       meta.put("continue", page.continueToken());
     }
     ArrayNode items = list.putArray("items");
-    page.items().forEach(items::add);
+    // Stored bodies are JSON written by our own mapper: they go out verbatim.
+    page.items().forEach(body -> items.addRawValue(new RawValue(body)));
     return list;
   }
 
-  static JsonNode parse(ResourceEntity e) {
+  static JsonNode parse(String body) {
     try {
-      return Json.MAPPER.readTree(e.body);
+      return Json.MAPPER.readTree(body);
     } catch (Exception ex) {
       throw new IllegalStateException(ex);
     }

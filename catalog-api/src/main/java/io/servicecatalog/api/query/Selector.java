@@ -1,10 +1,14 @@
 package io.servicecatalog.api.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.servicecatalog.api.rest.ApiException;
+import io.servicecatalog.model.Json;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -23,22 +27,62 @@ public final class Selector implements Predicate<JsonNode> {
       "spec.serviceClassRef.name", "spec.servicePlanRef.name", "spec.secretName");
 
   private final List<Predicate<JsonNode>> requirements;
+  /** Labels every match must carry with exactly these values (the = and single-value in terms). */
+  private final Map<String, String> requiredLabels;
 
-  private Selector(List<Predicate<JsonNode>> requirements) {
+  private Selector(List<Predicate<JsonNode>> requirements, Map<String, String> requiredLabels) {
     this.requirements = requirements;
+    this.requiredLabels = requiredLabels;
   }
 
-  public static final Selector EVERYTHING = new Selector(List.of());
+  public static final Selector EVERYTHING = new Selector(List.of(), Map.of());
 
   public static Selector parse(String labelSelector, String fieldSelector) {
     List<Predicate<JsonNode>> reqs = new ArrayList<>();
+    Map<String, String> required = new LinkedHashMap<>();
     for (String term : split(labelSelector)) {
       reqs.add(label(term));
+      String[] kv = equality(term);
+      if (kv != null) {
+        required.putIfAbsent(kv[0], kv[1]);
+      }
     }
     for (String term : split(fieldSelector)) {
       reqs.add(field(term));
     }
-    return reqs.isEmpty() ? EVERYTHING : new Selector(reqs);
+    return reqs.isEmpty() ? EVERYTHING : new Selector(reqs, Map.copyOf(required));
+  }
+
+  /**
+   * The labels a match must have, as a JSON object for the database to narrow by
+   * ({@code labels @> ...}), or null when no term requires a value. Only narrows: every row
+   * returned is still tested against the whole selector.
+   */
+  public String labelContainment() {
+    if (requiredLabels.isEmpty()) {
+      return null;
+    }
+    ObjectNode o = Json.MAPPER.createObjectNode();
+    requiredLabels.forEach(o::put);
+    return o.toString();
+  }
+
+  /** {@code key=value}, {@code key==value} or {@code key in (value)} as [key, value]; else null. */
+  private static String[] equality(String term) {
+    String t = term.trim();
+    if (setOp(t, " notin ") != null) {
+      return null;
+    }
+    String[] in = setOp(t, " in ");
+    if (in != null) {
+      Set<String> values = values(in[1], term);
+      return values.size() == 1 ? new String[] {in[0].trim(), values.iterator().next()} : null;
+    }
+    if (t.contains("!=") || !t.contains("=")) {
+      return null;
+    }
+    String[] kv = t.contains("==") ? t.split("==", 2) : t.split("=", 2);
+    return new String[] {kv[0].trim(), kv[1].trim()};
   }
 
   @Override

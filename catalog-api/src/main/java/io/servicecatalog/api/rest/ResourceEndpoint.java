@@ -276,7 +276,7 @@ public class ResourceEndpoint {
     Selector selector = Selector.parse(p.labelSelector, p.fieldSelector);
     return lister.list(kind, namespace, selector, p.limit, Cursor.decode(p.continueToken))
         .map(page -> Tables.wanted(p.accept)
-            ? Tables.table(kind, page.items(), page.resourceVersion(), page.continueToken())
+            ? Tables.table(kind, page.parsedItems(), page.resourceVersion(), page.continueToken())
             : Lister.toList(kind, page));
   }
 
