@@ -313,6 +313,12 @@ public final class OsbOutcomes {
 
   // --- helpers ---------------------------------------------------------------------------
 
+  /**
+   * Longest Retry-After taken as given; more is read as this (the polling deadline comes first
+   * anyway), so a broker's "9223372036854775807" cannot overflow the next-attempt time.
+   */
+  public static final Duration MAX_RETRY_AFTER = Duration.ofDays(365);
+
   /** Retry-After in seconds (recommended) or as an HTTP date; null when absent or unusable. */
   public static Duration retryAfter(OsbResponse r) {
     String v = r.retryAfter();
@@ -321,12 +327,12 @@ public final class OsbOutcomes {
     }
     try {
       long seconds = Long.parseLong(v.trim());
-      return seconds < 0 ? null : Duration.ofSeconds(seconds);
+      return seconds < 0 ? null : seconds > MAX_RETRY_AFTER.toSeconds() ? MAX_RETRY_AFTER : Duration.ofSeconds(seconds);
     } catch (NumberFormatException notSeconds) {
       try {
         Instant at = ZonedDateTime.parse(v.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
         Duration d = Duration.between(Instant.now(), at);
-        return d.isNegative() ? Duration.ZERO : d;
+        return d.isNegative() ? Duration.ZERO : d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d;
       } catch (DateTimeParseException notDate) {
         return null;
       }
