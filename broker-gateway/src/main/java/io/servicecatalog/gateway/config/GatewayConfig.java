@@ -1,5 +1,6 @@
 package io.servicecatalog.gateway.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -77,6 +78,14 @@ public interface GatewayConfig {
      */
     @WithDefault("10s")
     Duration authCacheTtl();
+
+    /**
+     * The most bytes of one broker answer that are read; a longer body is cut off (the
+     * connection is dropped) and the answer treated as malformed, so a broker streaming
+     * gigabytes cannot exhaust the gateway's memory.
+     */
+    @WithDefault("10M")
+    MemorySize maxResponseSize();
   }
 
   interface Rotation {

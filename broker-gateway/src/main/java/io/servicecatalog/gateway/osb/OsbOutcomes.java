@@ -25,6 +25,10 @@ public final class OsbOutcomes {
 
   public static OsbOutcome catalog(String broker, OsbResponse r) {
     if (r.status() == 200) {
+      if (r.bodyTooLarge()) {
+        return failed(r.status(), r.requestIdentity(), false, false, Reasons.ERROR_FETCHING_CATALOG,
+            "Error fetching catalog from broker \"" + broker + "\": HTTP 200 with " + malformed(r));
+      }
       JsonNode body = parse(r);
       if (body != null && body.isObject() && body.path("services").isArray()) {
         return OsbOutcome.done(r).withCatalog(body);
@@ -45,14 +49,14 @@ public final class OsbOutcomes {
       ProvisionResponse body = parse(r, ProvisionResponse.class);
       if (body == null) {
         // 200 malformed: failure without orphan mitigation; 201 malformed: with.
-        return failed(s, r.requestIdentity(), false, s == 201, Reasons.PROVISION_CALL_FAILED, what + "HTTP " + s + " and a malformed body");
+        return failed(s, r.requestIdentity(), false, s == 201, Reasons.PROVISION_CALL_FAILED, what + "HTTP " + s + " and " + malformed(r));
       }
       return OsbOutcome.done(r).withDashboardUrl(body.dashboardUrl());
     }
     if (s == 202) {
       ProvisionResponse body = parse(r, ProvisionResponse.class);
       if (body == null || tooLong(body.operation())) {
-        return failed(s, r.requestIdentity(), false, true, Reasons.PROVISION_CALL_FAILED, what + "HTTP 202 and a malformed body");
+        return failed(s, r.requestIdentity(), false, true, Reasons.PROVISION_CALL_FAILED, what + "HTTP 202 and " + malformed(r));
       }
       return OsbOutcome.accepted(r, emptyToNull(body.operation()), body.dashboardUrl());
     }
@@ -120,14 +124,14 @@ public final class OsbOutcomes {
     if (s == 200) {
       ProvisionResponse body = parse(r, ProvisionResponse.class);
       if (body == null) {
-        return failed(s, r.requestIdentity(), false, false, Reasons.UPDATE_INSTANCE_CALL_FAILED, what + "HTTP 200 and a malformed body");
+        return failed(s, r.requestIdentity(), false, false, Reasons.UPDATE_INSTANCE_CALL_FAILED, what + "HTTP 200 and " + malformed(r));
       }
       return OsbOutcome.done(r).withDashboardUrl(body.dashboardUrl());
     }
     if (s == 202) {
       ProvisionResponse body = parse(r, ProvisionResponse.class);
       if (body == null || tooLong(body.operation())) {
-        return failed(s, r.requestIdentity(), false, false, Reasons.UPDATE_INSTANCE_CALL_FAILED, what + "HTTP 202 and a malformed body");
+        return failed(s, r.requestIdentity(), false, false, Reasons.UPDATE_INSTANCE_CALL_FAILED, what + "HTTP 202 and " + malformed(r));
       }
       return OsbOutcome.accepted(r, emptyToNull(body.operation()), body.dashboardUrl());
     }
@@ -171,7 +175,7 @@ public final class OsbOutcomes {
     if (s == 202) {
       AsyncOperationResponse body = parse(r, AsyncOperationResponse.class);
       if (body == null || tooLong(body.operation())) {
-        return failed(s, r.requestIdentity(), false, false, reason, what + "HTTP 202 and a malformed body");
+        return failed(s, r.requestIdentity(), false, false, reason, what + "HTTP 202 and " + malformed(r));
       }
       return OsbOutcome.accepted(r, emptyToNull(body.operation()), null);
     }
@@ -190,14 +194,14 @@ public final class OsbOutcomes {
     if (s == 200 || s == 201) {
       BindResponse body = parse(r, BindResponse.class);
       if (body == null) {
-        return failed(s, r.requestIdentity(), false, s == 201, Reasons.BIND_CALL_FAILED, what + "HTTP " + s + " and a malformed body");
+        return failed(s, r.requestIdentity(), false, s == 201, Reasons.BIND_CALL_FAILED, what + "HTTP " + s + " and " + malformed(r));
       }
       return OsbOutcome.done(r).withBind(body);
     }
     if (s == 202) {
       BindResponse body = parse(r, BindResponse.class);
       if (body == null || tooLong(body.operation())) {
-        return failed(s, r.requestIdentity(), false, true, Reasons.BIND_CALL_FAILED, what + "HTTP 202 and a malformed body");
+        return failed(s, r.requestIdentity(), false, true, Reasons.BIND_CALL_FAILED, what + "HTTP 202 and " + malformed(r));
       }
       return OsbOutcome.accepted(r, emptyToNull(body.operation()), null);
     }
@@ -254,7 +258,7 @@ public final class OsbOutcomes {
             ? body.get("dashboard_url").asText() : null);
       }
       return failed(s, r.requestIdentity(), false, false, Reasons.ERROR_FETCHING_INSTANCE,
-          "The broker \"" + broker + "\" returned the " + noun + " with a malformed body");
+          "The broker \"" + broker + "\" returned the " + noun + " with " + malformed(r));
     }
     if (s == 404) {
       return failed(s, r.requestIdentity(), false, false, Reasons.ERROR_FETCHING_INSTANCE,
@@ -364,12 +368,17 @@ public final class OsbOutcomes {
     return operation != null && operation.length() > OsbHeaders.MAX_OPERATION_LENGTH;
   }
 
+  /** "a malformed body", or why there is none. */
+  private static String malformed(OsbResponse r) {
+    return r.bodyTooLarge() ? "a body larger than the gateway reads (servicecatalog.osb.max-response-size)" : "a malformed body";
+  }
+
   private static String emptyToNull(String s) {
     return s == null || s.isEmpty() ? null : s;
   }
 
   private static JsonNode parse(OsbResponse r) {
-    if (r.body() == null || r.body().length == 0) {
+    if (r.bodyTooLarge() || r.body() == null || r.body().length == 0) {
       return null;
     }
     try {
@@ -381,6 +390,9 @@ public final class OsbOutcomes {
 
   /** Null when the body is not a JSON object of that shape. An empty body reads as {}. */
   private static <T> T parse(OsbResponse r, Class<T> type) {
+    if (r.bodyTooLarge()) {
+      return null;
+    }
     try {
       if (r.body() == null || r.body().length == 0 || r.bodyText().isBlank()) {
         return Json.MAPPER.readValue("{}", type);

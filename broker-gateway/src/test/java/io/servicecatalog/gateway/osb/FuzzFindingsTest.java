@@ -29,4 +29,15 @@ class FuzzFindingsTest {
     }
     assertEquals(Duration.ofSeconds(5), OsbOutcomes.poll("b", r(200, "{\"state\":\"in progress\"}", "5"), false, "R").retryAfter());
   }
+
+  @Test
+  void aBodyPastTheLimitIsMalformedWithAClearMessage() {
+    OsbResponse tooLarge = new OsbResponse(201, new byte[0], null, "rid", 5, OsbHeaders.VERSION, true);
+    OsbOutcome o = OsbOutcomes.provision("b", tooLarge);
+    assertEquals(Kind.FAILED, o.kind());
+    assertTrue(o.orphanMitigation(), "a 201 whose body cannot be read is orphan-mitigated");
+    assertTrue(o.message().contains("max-response-size"), o.message());
+    OsbResponse catalog = new OsbResponse(200, new byte[0], null, "rid", 5, OsbHeaders.VERSION, true);
+    assertTrue(OsbOutcomes.catalog("b", catalog).message().contains("larger than the gateway reads"));
+  }
 }
