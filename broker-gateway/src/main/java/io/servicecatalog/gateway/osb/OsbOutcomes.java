@@ -51,14 +51,14 @@ public final class OsbOutcomes {
         // 200 malformed: failure without orphan mitigation; 201 malformed: with.
         return failed(s, r.requestIdentity(), false, s == 201, Reasons.PROVISION_CALL_FAILED, what + "HTTP " + s + " and " + malformed(r));
       }
-      return OsbOutcome.done(r).withDashboardUrl(body.dashboardUrl());
+      return OsbOutcome.done(r).withDashboardUrl(dashboardUrl(body.dashboardUrl()));
     }
     if (s == 202) {
       ProvisionResponse body = parse(r, ProvisionResponse.class);
       if (body == null || tooLong(body.operation())) {
         return failed(s, r.requestIdentity(), false, true, Reasons.PROVISION_CALL_FAILED, what + "HTTP 202 and " + malformed(r));
       }
-      return OsbOutcome.accepted(r, emptyToNull(body.operation()), body.dashboardUrl());
+      return OsbOutcome.accepted(r, emptyToNull(body.operation()), dashboardUrl(body.dashboardUrl()));
     }
     if (s >= 200 && s < 300) {
       return failed(s, r.requestIdentity(), false, true, Reasons.PROVISION_CALL_FAILED, what + "unexpected HTTP " + s);
@@ -126,14 +126,14 @@ public final class OsbOutcomes {
       if (body == null) {
         return failed(s, r.requestIdentity(), false, false, Reasons.UPDATE_INSTANCE_CALL_FAILED, what + "HTTP 200 and " + malformed(r));
       }
-      return OsbOutcome.done(r).withDashboardUrl(body.dashboardUrl());
+      return OsbOutcome.done(r).withDashboardUrl(dashboardUrl(body.dashboardUrl()));
     }
     if (s == 202) {
       ProvisionResponse body = parse(r, ProvisionResponse.class);
       if (body == null || tooLong(body.operation())) {
         return failed(s, r.requestIdentity(), false, false, Reasons.UPDATE_INSTANCE_CALL_FAILED, what + "HTTP 202 and " + malformed(r));
       }
-      return OsbOutcome.accepted(r, emptyToNull(body.operation()), body.dashboardUrl());
+      return OsbOutcome.accepted(r, emptyToNull(body.operation()), dashboardUrl(body.dashboardUrl()));
     }
     ErrorResponse e = parse(r, ErrorResponse.class);
     Boolean usable = e == null ? null : e.instanceUsable();
@@ -255,7 +255,7 @@ public final class OsbOutcomes {
       JsonNode body = parse(r);
       if (body != null && body.isObject()) {
         return OsbOutcome.done(r).withBody(body).withDashboardUrl(body.path("dashboard_url").isTextual()
-            ? body.get("dashboard_url").asText() : null);
+            ? dashboardUrl(body.get("dashboard_url").asText()) : null);
       }
       return failed(s, r.requestIdentity(), false, false, Reasons.ERROR_FETCHING_INSTANCE,
           "The broker \"" + broker + "\" returned the " + noun + " with " + malformed(r));
@@ -286,12 +286,12 @@ public final class OsbOutcomes {
         return OsbOutcome.pollAgain(s, r.requestIdentity(), null, retryAfter(r), "invalid last_operation answer");
       }
       return switch (body.state()) {
-        case IN_PROGRESS -> OsbOutcome.pollAgain(s, r.requestIdentity(), body.description(), retryAfter(r), null);
-        case SUCCEEDED -> OsbOutcome.done(r).withDescription(body.description());
+        case IN_PROGRESS -> OsbOutcome.pollAgain(s, r.requestIdentity(), brokerText(body.description()), retryAfter(r), null);
+        case SUCCEEDED -> OsbOutcome.done(r).withDescription(brokerText(body.description()));
         case FAILED -> failed(s, r.requestIdentity(), false, false, failureReason,
                 "The broker \"" + broker + "\" reports the operation failed"
-                    + (body.description() == null ? "" : ": " + clip(body.description())))
-            .withDescription(body.description())
+                    + (body.description() == null ? "" : ": " + brokerText(body.description())))
+            .withDescription(brokerText(body.description()))
             .withError(null, body.instanceUsable(), body.updateRepeatable());
       };
     }
@@ -350,22 +350,57 @@ public final class OsbOutcomes {
     if (e != null && (e.error() != null || e.description() != null)) {
       sb.append(" (");
       if (e.error() != null) {
-        sb.append("error \"").append(clip(e.error())).append('"');
+        sb.append("error \"").append(brokerText(e.error())).append('"');
       }
       if (e.description() != null) {
-        sb.append(e.error() != null ? ": " : "").append(clip(e.description()));
+        sb.append(e.error() != null ? ": " : "").append(brokerText(e.description()));
       }
       sb.append(')');
     }
     return sb.toString();
   }
 
-  private static String clip(String s) {
-    return s.length() <= MAX_MESSAGE ? s : s.substring(0, MAX_MESSAGE) + "...";
+  /**
+   * Text from a broker made fit for a message, a status or a table column: control characters
+   * (NUL cannot be stored by PostgreSQL) and unpaired surrogates replaced, at most
+   * {@value #MAX_MESSAGE} characters. Null stays null.
+   */
+  public static String brokerText(String s) {
+    if (s == null) {
+      return null;
+    }
+    int end = Math.min(s.length(), MAX_MESSAGE);
+    if (end < s.length() && Character.isHighSurrogate(s.charAt(end - 1))) {
+      end--;
+    }
+    StringBuilder sb = new StringBuilder(end + 3);
+    for (int i = 0; i < end; i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(s.charAt(i + 1))) {
+        sb.append(c).append(s.charAt(++i));
+      } else if (Character.isSurrogate(c) || c == 0x7f || c < 0x20 && c != '\n' && c != '\t') {
+        sb.append('\uFFFD');
+      } else {
+        sb.append(c);
+      }
+    }
+    return end < s.length() ? sb.append("...").toString() : sb.toString();
   }
 
+  /** Longest dashboard_url taken from a broker; a longer one is ignored rather than stored. */
+  public static final int MAX_DASHBOARD_URL = 4096;
+
+  /** The broker's dashboard_url when it is usable (not empty, bounded, no control characters). */
+  static String dashboardUrl(String url) {
+    if (url == null || url.isBlank() || url.length() > MAX_DASHBOARD_URL || !url.equals(brokerText(url))) {
+      return null;
+    }
+    return url;
+  }
+
+  /** An operation token that cannot be sent back or stored (too long, NUL) makes the answer malformed. */
   private static boolean tooLong(String operation) {
-    return operation != null && operation.length() > OsbHeaders.MAX_OPERATION_LENGTH;
+    return operation != null && (operation.length() > OsbHeaders.MAX_OPERATION_LENGTH || operation.indexOf('\0') >= 0);
   }
 
   /** "a malformed body", or why there is none. */

@@ -31,6 +31,40 @@ class FuzzFindingsTest {
   }
 
   @Test
+  void brokerTextIsBoundedAndStorable() {
+    String description = "a\u0000b\ud800c" + "x".repeat(5_000_000);
+    OsbOutcome polled = OsbOutcomes.poll("b", r(200, "{\"state\":\"in progress\",\"description\":\"" + description.replace("\u0000", "\\u0000")
+        .replace("\ud800", "\\ud800") + "\"}", null), false, "R");
+    assertTrue(polled.description().length() <= 1100, "description of " + polled.description().length());
+    assertFalse(polled.description().contains("\u0000"));
+    assertTrue(polled.description().startsWith("a\uFFFDb\uFFFDc"), polled.description().substring(0, 10));
+    OsbOutcome failed = OsbOutcomes.poll("b", r(200, "{\"state\":\"failed\",\"description\":\"" + "y".repeat(100_000) + "\"}", null),
+        false, "R");
+    assertTrue(failed.message().length() < 1200 && failed.description().length() < 1100);
+    OsbOutcome error = OsbOutcomes.provision("b", r(500, "{\"error\":\"E\\u0000\",\"description\":\"" + "z".repeat(100_000) + "\"}", null));
+    assertTrue(error.message().length() < 2500 && !error.message().contains("\u0000"), error.message().length() + "");
+    // A pair of surrogates (an emoji) is kept; cutting never splits one.
+    assertEquals("😀", OsbOutcomes.brokerText("😀"));
+    String cut = OsbOutcomes.brokerText("x".repeat(1023) + "😀" + "y");
+    assertFalse(Character.isHighSurrogate(cut.charAt(1022 + 1)) && cut.length() == 1024 + 3);
+  }
+
+  @Test
+  void anUnusableDashboardUrlIsIgnoredNotStored() {
+    assertNull(OsbOutcomes.provision("b", r(201, "{\"dashboard_url\":\"http://x/" + "d".repeat(10_000) + "\"}", null)).dashboardUrl());
+    assertNull(OsbOutcomes.provision("b", r(201, "{\"dashboard_url\":\"http://x/\\u0000\"}", null)).dashboardUrl());
+    assertEquals(Kind.DONE, OsbOutcomes.provision("b", r(201, "{\"dashboard_url\":\"http://x/\\u0000\"}", null)).kind());
+    assertEquals("http://x/ok", OsbOutcomes.provision("b", r(202, "{\"dashboard_url\":\"http://x/ok\"}", null)).dashboardUrl());
+  }
+
+  @Test
+  void anOperationTokenWithNulCannotBeStoredSoTheAnswerIsMalformed() {
+    OsbOutcome o = OsbOutcomes.provision("b", r(202, "{\"operation\":\"op\\u0000\"}", null));
+    assertEquals(Kind.FAILED, o.kind());
+    assertTrue(o.orphanMitigation());
+  }
+
+  @Test
   void aBodyPastTheLimitIsMalformedWithAClearMessage() {
     OsbResponse tooLarge = new OsbResponse(201, new byte[0], null, "rid", 5, OsbHeaders.VERSION, true);
     OsbOutcome o = OsbOutcomes.provision("b", tooLarge);
