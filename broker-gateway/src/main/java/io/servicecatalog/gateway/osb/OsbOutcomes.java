@@ -30,11 +30,16 @@ public final class OsbOutcomes {
             "Error fetching catalog from broker \"" + broker + "\": HTTP 200 with " + malformed(r));
       }
       JsonNode body = parse(r);
-      if (body != null && body.isObject() && body.path("services").isArray()) {
-        return OsbOutcome.done(r).withCatalog(body);
+      if (body == null || !body.isObject() || !body.path("services").isArray()) {
+        return failed(r.status(), r.requestIdentity(), false, false, Reasons.ERROR_FETCHING_CATALOG,
+            "Error fetching catalog from broker \"" + broker + "\": HTTP 200 with a malformed catalog (no \"services\" array)");
       }
-      return failed(r.status(), r.requestIdentity(), false, false, Reasons.ERROR_FETCHING_CATALOG,
-          "Error fetching catalog from broker \"" + broker + "\": HTTP 200 with a malformed catalog (no \"services\" array)");
+      String problem = catalogShapeProblem(body);
+      if (problem != null) {
+        return failed(r.status(), r.requestIdentity(), false, false, Reasons.ERROR_FETCHING_CATALOG,
+            "Error fetching catalog from broker \"" + broker + "\": HTTP 200 with a malformed catalog (" + problem + ")");
+      }
+      return OsbOutcome.done(r).withCatalog(body);
     }
     return failed(r.status(), r.requestIdentity(), false, false, Reasons.ERROR_FETCHING_CATALOG,
         "Error fetching catalog from broker \"" + broker + "\": " + httpError(r));
@@ -406,6 +411,33 @@ public final class OsbOutcomes {
   /** "a malformed body", or why there is none. */
   private static String malformed(OsbResponse r) {
     return r.bodyTooLarge() ? "a body larger than the gateway reads (servicecatalog.osb.max-response-size)" : "a malformed body";
+  }
+
+  /**
+   * What the gateway itself needs of a catalog before it filters and forwards it (catalog-api
+   * checks the rest): every service offering and every plan a JSON object, plans an array.
+   */
+  static String catalogShapeProblem(JsonNode catalog) {
+    JsonNode services = catalog.get("services");
+    for (int i = 0; i < services.size(); i++) {
+      JsonNode svc = services.get(i);
+      if (!svc.isObject()) {
+        return "services[" + i + "] is not an object";
+      }
+      JsonNode plans = svc.get("plans");
+      if (plans == null || plans.isNull()) {
+        continue;
+      }
+      if (!plans.isArray()) {
+        return "services[" + i + "].plans is not an array";
+      }
+      for (int k = 0; k < plans.size(); k++) {
+        if (!plans.get(k).isObject()) {
+          return "services[" + i + "].plans[" + k + "] is not an object";
+        }
+      }
+    }
+    return null;
   }
 
   private static String emptyToNull(String s) {

@@ -65,6 +65,18 @@ class FuzzFindingsTest {
   }
 
   @Test
+  void catalogEntriesThatAreNotObjectsMakeAMalformedCatalog() {
+    for (String body : new String[] {"{\"services\":[1]}", "{\"services\":[{\"id\":\"s\",\"name\":\"n\",\"plans\":\"x\"}]}",
+        "{\"services\":[{\"id\":\"s\",\"name\":\"n\",\"plans\":[null]}]}"}) {
+      OsbOutcome o = OsbOutcomes.catalog("b", r(200, body, null));
+      assertEquals(Kind.FAILED, o.kind(), body);
+      assertEquals(Reasons.ERROR_FETCHING_CATALOG, o.reason());
+      assertTrue(o.message().contains("malformed catalog"), o.message());
+    }
+    assertEquals(Kind.DONE, OsbOutcomes.catalog("b", r(200, "{\"services\":[]}", null)).kind());
+  }
+
+  @Test
   void aBodyPastTheLimitIsMalformedWithAClearMessage() {
     OsbResponse tooLarge = new OsbResponse(201, new byte[0], null, "rid", 5, OsbHeaders.VERSION, true);
     OsbOutcome o = OsbOutcomes.provision("b", tooLarge);
