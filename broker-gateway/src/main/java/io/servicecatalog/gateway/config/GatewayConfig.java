@@ -86,6 +86,15 @@ public interface GatewayConfig {
      */
     @WithDefault("10M")
     MemorySize maxResponseSize();
+
+    /**
+     * The largest catalog (as JSON, after catalogRestrictions) forwarded to catalog-api in a
+     * result; a larger one fails the fetch with ErrorFetchingCatalog. It must stay below the
+     * results producer's {@code max.request.size} and the topic's {@code max.message.bytes}
+     * (1 MiB by default), or the result could never be published.
+     */
+    @WithDefault("900K")
+    MemorySize maxCatalogSize();
   }
 
   interface Rotation {
