@@ -86,4 +86,12 @@ class FuzzFindingsTest {
     OsbResponse catalog = new OsbResponse(200, new byte[0], null, "rid", 5, OsbHeaders.VERSION, true);
     assertTrue(OsbOutcomes.catalog("b", catalog).message().contains("larger than the gateway reads"));
   }
+
+  @Test
+  void theBrokersErrorCodeIsKeptOnlyInAStorableForm() {
+    OsbOutcome o = OsbOutcomes.update("b", r(408, "{\"error\":\"\\udfff" + "e".repeat(5000) + "\"}", null));
+    assertEquals('\uFFFD', o.errorCode().charAt(0));
+    assertTrue(o.errorCode().length() <= 1100);
+    assertTrue(OsbOutcomes.provision("b", r(422, "{\"error\":\"ConcurrencyError\"}", null)).isError("ConcurrencyError"));
+  }
 }
