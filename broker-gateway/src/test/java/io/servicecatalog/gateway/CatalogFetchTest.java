@@ -104,6 +104,31 @@ class CatalogFetchTest extends GatewayTestBase {
   }
 
   @Test
+  void aCatalogTooLargeForAResultFailsWithAClearMessageInsteadOfFailingTheStep() {
+    // A 1.2 MB catalog (well within the response limit) made every result publication fail
+    // (Kafka's 1 MiB record limit): the step failed as an internal error again and again and
+    // no result ever went out.
+    ClusterServiceBroker b = newBroker();
+    String uid = b.getMetadata().getUid();
+    StringBuilder big = new StringBuilder("{\"services\":[");
+    for (int k = 0; k < 2500; k++) {
+      big.append(k == 0 ? "" : ",").append("{\"id\":\"svc-").append(k).append("\",\"name\":\"s").append(k)
+          .append("\",\"description\":\"").append("d".repeat(400)).append("\",\"bindable\":true,")
+          .append("\"plans\":[{\"id\":\"p-").append(k).append("\",\"name\":\"small\",\"description\":\"x\"}]}");
+    }
+    broker.catalogs.put("/b-" + b.getMetadata().getName(), big.append("]}").toString());
+    TestTopics.send(Fixtures.event(ResourceEvent.Type.ADDED, b));
+    eventually().until(() -> TestTopics.results(uid).stream().anyMatch(r -> r.outcome == Outcome.FAILED));
+    OperationResult failed = TestTopics.results(uid).get(0);
+    assertEquals(Reasons.ERROR_FETCHING_CATALOG, failed.reason);
+    assertTrue(failed.message.contains("servicecatalog.osb.max-catalog-size"), failed.message);
+
+    // A catalog of sane size is fetched on the next try, and its result goes out.
+    broker.catalogs.remove("/b-" + b.getMetadata().getName());
+    eventually().until(() -> TestTopics.results(uid).stream().anyMatch(r -> r.outcome == Outcome.SUCCEEDED));
+  }
+
+  @Test
   void resyncFindsWorkWhoseEventWasLost() {
     ServiceInstance i = Fixtures.instance("lost-" + suffix(), serviceClass.getMetadata().getName(), plan.getMetadata().getName());
     catalogApi.put(i);

@@ -149,6 +149,9 @@ public final class CatalogFilter {
     ArrayNode kept = Json.MAPPER.createArrayNode();
     int plansAfter = 0;
     for (JsonNode svc : services) {
+      if (!svc.isObject()) {
+        continue; // not an offering (OsbOutcomes.catalog refuses such a catalog before it gets here)
+      }
       Map<String, String> cp = classProperties(svc);
       if (!classReq.stream().allMatch(r -> r.matches(cp))) {
         continue;
@@ -156,6 +159,9 @@ public final class CatalogFilter {
       ObjectNode copy = svc.deepCopy();
       ArrayNode plans = Json.MAPPER.createArrayNode();
       for (JsonNode plan : svc.path("plans")) {
+        if (!plan.isObject()) {
+          continue;
+        }
         Map<String, String> pp = planProperties(plan, cp.get("name"), namespaced);
         if (planReq.stream().allMatch(r -> r.matches(pp))) {
           plans.add(plan);

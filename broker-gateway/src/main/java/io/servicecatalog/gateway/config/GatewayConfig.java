@@ -1,5 +1,6 @@
 package io.servicecatalog.gateway.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -77,6 +78,23 @@ public interface GatewayConfig {
      */
     @WithDefault("10s")
     Duration authCacheTtl();
+
+    /**
+     * The most bytes of one broker answer that are read; a longer body is cut off (the
+     * connection is dropped) and the answer treated as malformed, so a broker streaming
+     * gigabytes cannot exhaust the gateway's memory.
+     */
+    @WithDefault("10M")
+    MemorySize maxResponseSize();
+
+    /**
+     * The largest catalog (as JSON, after catalogRestrictions) forwarded to catalog-api in a
+     * result; a larger one fails the fetch with ErrorFetchingCatalog. It must stay below the
+     * results producer's {@code max.request.size} and the topic's {@code max.message.bytes}
+     * (1 MiB by default), or the result could never be published.
+     */
+    @WithDefault("900K")
+    MemorySize maxCatalogSize();
   }
 
   interface Rotation {

@@ -173,7 +173,7 @@ public class OsbClient {
               long start = System.nanoTime();
               return Uni.createFrom()
                   .completionStage(
-                      () -> client.sendAsync(httpRequest, HttpResponse.BodyHandlers.ofByteArray()))
+                      () -> client.sendAsync(httpRequest, LimitedBody.handler(config.osb().maxResponseSize().asLongValue())))
                   .onItemOrFailure()
                   .transformToUni(
                       (response, failure) -> {
@@ -194,13 +194,16 @@ public class OsbClient {
                               request.subject());
                           return Uni.createFrom().failure(e);
                         }
+                        boolean tooLarge = response.body().tooLarge();
                         record(broker, request, statusClass(response.statusCode()), millis);
-                        auditCall(broker, request, version, response.statusCode(), null, millis);
-                        LOG.infof(
-                            "OSB %s %s -> %d (%d ms) broker=%s api=%s request-identity=%s [%s]",
+                        auditCall(broker, request, version, response.statusCode(), tooLarge ? "body-too-large" : null, millis);
+                        LOG.logf(
+                            tooLarge ? Logger.Level.WARN : Logger.Level.INFO,
+                            "OSB %s %s -> %d%s (%d ms) broker=%s api=%s request-identity=%s [%s]",
                             request.method(),
                             request.pathAndQuery(),
                             response.statusCode(),
+                            tooLarge ? ", body larger than " + config.osb().maxResponseSize().asLongValue() + " bytes, not read" : "",
                             millis,
                             broker.name(),
                             version,
@@ -210,11 +213,12 @@ public class OsbClient {
                             .item(
                                 new OsbResponse(
                                     response.statusCode(),
-                                    response.body(),
+                                    response.body().bytes(),
                                     response.headers().firstValue(OsbHeaders.RETRY_AFTER).orElse(null),
                                     request.requestIdentity(),
                                     millis,
-                                    version));
+                                    version,
+                                    tooLarge));
                       });
             });
   }

@@ -79,9 +79,10 @@ public record OsbOutcome(
         retryAfter, catalog, bind, errorCode, instanceUsable, updateRepeatable, body);
   }
 
+  /** {@code code} is the broker's {@code error}: kept only as far as it is fit to show (bounded, no control characters). */
   OsbOutcome withError(String code, Boolean usable, Boolean repeatable) {
     return new OsbOutcome(kind, terminal, orphanMitigation, reason, message, httpStatus, requestIdentity, operation, dashboardUrl,
-        description, retryAfter, catalog, bind, code, usable, repeatable, body);
+        description, retryAfter, catalog, bind, OsbOutcomes.brokerText(code), usable, repeatable, body);
   }
 
   OsbOutcome withBody(JsonNode b) {

@@ -25,12 +25,21 @@ public final class OsbOutcomes {
 
   public static OsbOutcome catalog(String broker, OsbResponse r) {
     if (r.status() == 200) {
-      JsonNode body = parse(r);
-      if (body != null && body.isObject() && body.path("services").isArray()) {
-        return OsbOutcome.done(r).withCatalog(body);
+      if (r.bodyTooLarge()) {
+        return failed(r.status(), r.requestIdentity(), false, false, Reasons.ERROR_FETCHING_CATALOG,
+            "Error fetching catalog from broker \"" + broker + "\": HTTP 200 with " + malformed(r));
       }
-      return failed(r.status(), r.requestIdentity(), false, false, Reasons.ERROR_FETCHING_CATALOG,
-          "Error fetching catalog from broker \"" + broker + "\": HTTP 200 with a malformed catalog (no \"services\" array)");
+      JsonNode body = parse(r);
+      if (body == null || !body.isObject() || !body.path("services").isArray()) {
+        return failed(r.status(), r.requestIdentity(), false, false, Reasons.ERROR_FETCHING_CATALOG,
+            "Error fetching catalog from broker \"" + broker + "\": HTTP 200 with a malformed catalog (no \"services\" array)");
+      }
+      String problem = catalogShapeProblem(body);
+      if (problem != null) {
+        return failed(r.status(), r.requestIdentity(), false, false, Reasons.ERROR_FETCHING_CATALOG,
+            "Error fetching catalog from broker \"" + broker + "\": HTTP 200 with a malformed catalog (" + problem + ")");
+      }
+      return OsbOutcome.done(r).withCatalog(body);
     }
     return failed(r.status(), r.requestIdentity(), false, false, Reasons.ERROR_FETCHING_CATALOG,
         "Error fetching catalog from broker \"" + broker + "\": " + httpError(r));
@@ -45,16 +54,16 @@ public final class OsbOutcomes {
       ProvisionResponse body = parse(r, ProvisionResponse.class);
       if (body == null) {
         // 200 malformed: failure without orphan mitigation; 201 malformed: with.
-        return failed(s, r.requestIdentity(), false, s == 201, Reasons.PROVISION_CALL_FAILED, what + "HTTP " + s + " and a malformed body");
+        return failed(s, r.requestIdentity(), false, s == 201, Reasons.PROVISION_CALL_FAILED, what + "HTTP " + s + " and " + malformed(r));
       }
-      return OsbOutcome.done(r).withDashboardUrl(body.dashboardUrl());
+      return OsbOutcome.done(r).withDashboardUrl(dashboardUrl(body.dashboardUrl()));
     }
     if (s == 202) {
       ProvisionResponse body = parse(r, ProvisionResponse.class);
       if (body == null || tooLong(body.operation())) {
-        return failed(s, r.requestIdentity(), false, true, Reasons.PROVISION_CALL_FAILED, what + "HTTP 202 and a malformed body");
+        return failed(s, r.requestIdentity(), false, true, Reasons.PROVISION_CALL_FAILED, what + "HTTP 202 and " + malformed(r));
       }
-      return OsbOutcome.accepted(r, emptyToNull(body.operation()), body.dashboardUrl());
+      return OsbOutcome.accepted(r, emptyToNull(body.operation()), dashboardUrl(body.dashboardUrl()));
     }
     if (s >= 200 && s < 300) {
       return failed(s, r.requestIdentity(), false, true, Reasons.PROVISION_CALL_FAILED, what + "unexpected HTTP " + s);
@@ -120,16 +129,16 @@ public final class OsbOutcomes {
     if (s == 200) {
       ProvisionResponse body = parse(r, ProvisionResponse.class);
       if (body == null) {
-        return failed(s, r.requestIdentity(), false, false, Reasons.UPDATE_INSTANCE_CALL_FAILED, what + "HTTP 200 and a malformed body");
+        return failed(s, r.requestIdentity(), false, false, Reasons.UPDATE_INSTANCE_CALL_FAILED, what + "HTTP 200 and " + malformed(r));
       }
-      return OsbOutcome.done(r).withDashboardUrl(body.dashboardUrl());
+      return OsbOutcome.done(r).withDashboardUrl(dashboardUrl(body.dashboardUrl()));
     }
     if (s == 202) {
       ProvisionResponse body = parse(r, ProvisionResponse.class);
       if (body == null || tooLong(body.operation())) {
-        return failed(s, r.requestIdentity(), false, false, Reasons.UPDATE_INSTANCE_CALL_FAILED, what + "HTTP 202 and a malformed body");
+        return failed(s, r.requestIdentity(), false, false, Reasons.UPDATE_INSTANCE_CALL_FAILED, what + "HTTP 202 and " + malformed(r));
       }
-      return OsbOutcome.accepted(r, emptyToNull(body.operation()), body.dashboardUrl());
+      return OsbOutcome.accepted(r, emptyToNull(body.operation()), dashboardUrl(body.dashboardUrl()));
     }
     ErrorResponse e = parse(r, ErrorResponse.class);
     Boolean usable = e == null ? null : e.instanceUsable();
@@ -171,7 +180,7 @@ public final class OsbOutcomes {
     if (s == 202) {
       AsyncOperationResponse body = parse(r, AsyncOperationResponse.class);
       if (body == null || tooLong(body.operation())) {
-        return failed(s, r.requestIdentity(), false, false, reason, what + "HTTP 202 and a malformed body");
+        return failed(s, r.requestIdentity(), false, false, reason, what + "HTTP 202 and " + malformed(r));
       }
       return OsbOutcome.accepted(r, emptyToNull(body.operation()), null);
     }
@@ -190,14 +199,14 @@ public final class OsbOutcomes {
     if (s == 200 || s == 201) {
       BindResponse body = parse(r, BindResponse.class);
       if (body == null) {
-        return failed(s, r.requestIdentity(), false, s == 201, Reasons.BIND_CALL_FAILED, what + "HTTP " + s + " and a malformed body");
+        return failed(s, r.requestIdentity(), false, s == 201, Reasons.BIND_CALL_FAILED, what + "HTTP " + s + " and " + malformed(r));
       }
       return OsbOutcome.done(r).withBind(body);
     }
     if (s == 202) {
       BindResponse body = parse(r, BindResponse.class);
       if (body == null || tooLong(body.operation())) {
-        return failed(s, r.requestIdentity(), false, true, Reasons.BIND_CALL_FAILED, what + "HTTP 202 and a malformed body");
+        return failed(s, r.requestIdentity(), false, true, Reasons.BIND_CALL_FAILED, what + "HTTP 202 and " + malformed(r));
       }
       return OsbOutcome.accepted(r, emptyToNull(body.operation()), null);
     }
@@ -251,10 +260,10 @@ public final class OsbOutcomes {
       JsonNode body = parse(r);
       if (body != null && body.isObject()) {
         return OsbOutcome.done(r).withBody(body).withDashboardUrl(body.path("dashboard_url").isTextual()
-            ? body.get("dashboard_url").asText() : null);
+            ? dashboardUrl(body.get("dashboard_url").asText()) : null);
       }
       return failed(s, r.requestIdentity(), false, false, Reasons.ERROR_FETCHING_INSTANCE,
-          "The broker \"" + broker + "\" returned the " + noun + " with a malformed body");
+          "The broker \"" + broker + "\" returned the " + noun + " with " + malformed(r));
     }
     if (s == 404) {
       return failed(s, r.requestIdentity(), false, false, Reasons.ERROR_FETCHING_INSTANCE,
@@ -282,12 +291,12 @@ public final class OsbOutcomes {
         return OsbOutcome.pollAgain(s, r.requestIdentity(), null, retryAfter(r), "invalid last_operation answer");
       }
       return switch (body.state()) {
-        case IN_PROGRESS -> OsbOutcome.pollAgain(s, r.requestIdentity(), body.description(), retryAfter(r), null);
-        case SUCCEEDED -> OsbOutcome.done(r).withDescription(body.description());
+        case IN_PROGRESS -> OsbOutcome.pollAgain(s, r.requestIdentity(), brokerText(body.description()), retryAfter(r), null);
+        case SUCCEEDED -> OsbOutcome.done(r).withDescription(brokerText(body.description()));
         case FAILED -> failed(s, r.requestIdentity(), false, false, failureReason,
                 "The broker \"" + broker + "\" reports the operation failed"
-                    + (body.description() == null ? "" : ": " + clip(body.description())))
-            .withDescription(body.description())
+                    + (body.description() == null ? "" : ": " + brokerText(body.description())))
+            .withDescription(brokerText(body.description()))
             .withError(null, body.instanceUsable(), body.updateRepeatable());
       };
     }
@@ -313,6 +322,12 @@ public final class OsbOutcomes {
 
   // --- helpers ---------------------------------------------------------------------------
 
+  /**
+   * Longest Retry-After taken as given; more is read as this (the polling deadline comes first
+   * anyway), so a broker's "9223372036854775807" cannot overflow the next-attempt time.
+   */
+  public static final Duration MAX_RETRY_AFTER = Duration.ofDays(365);
+
   /** Retry-After in seconds (recommended) or as an HTTP date; null when absent or unusable. */
   public static Duration retryAfter(OsbResponse r) {
     String v = r.retryAfter();
@@ -321,12 +336,12 @@ public final class OsbOutcomes {
     }
     try {
       long seconds = Long.parseLong(v.trim());
-      return seconds < 0 ? null : Duration.ofSeconds(seconds);
+      return seconds < 0 ? null : seconds > MAX_RETRY_AFTER.toSeconds() ? MAX_RETRY_AFTER : Duration.ofSeconds(seconds);
     } catch (NumberFormatException notSeconds) {
       try {
         Instant at = ZonedDateTime.parse(v.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
         Duration d = Duration.between(Instant.now(), at);
-        return d.isNegative() ? Duration.ZERO : d;
+        return d.isNegative() ? Duration.ZERO : d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d;
       } catch (DateTimeParseException notDate) {
         return null;
       }
@@ -340,22 +355,89 @@ public final class OsbOutcomes {
     if (e != null && (e.error() != null || e.description() != null)) {
       sb.append(" (");
       if (e.error() != null) {
-        sb.append("error \"").append(clip(e.error())).append('"');
+        sb.append("error \"").append(brokerText(e.error())).append('"');
       }
       if (e.description() != null) {
-        sb.append(e.error() != null ? ": " : "").append(clip(e.description()));
+        sb.append(e.error() != null ? ": " : "").append(brokerText(e.description()));
       }
       sb.append(')');
     }
     return sb.toString();
   }
 
-  private static String clip(String s) {
-    return s.length() <= MAX_MESSAGE ? s : s.substring(0, MAX_MESSAGE) + "...";
+  /**
+   * Text from a broker made fit for a message, a status or a table column: control characters
+   * (NUL cannot be stored by PostgreSQL) and unpaired surrogates replaced, at most
+   * {@value #MAX_MESSAGE} characters. Null stays null.
+   */
+  public static String brokerText(String s) {
+    if (s == null) {
+      return null;
+    }
+    int end = Math.min(s.length(), MAX_MESSAGE);
+    if (end < s.length() && Character.isHighSurrogate(s.charAt(end - 1))) {
+      end--;
+    }
+    StringBuilder sb = new StringBuilder(end + 3);
+    for (int i = 0; i < end; i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(s.charAt(i + 1))) {
+        sb.append(c).append(s.charAt(++i));
+      } else if (Character.isSurrogate(c) || c == 0x7f || c < 0x20 && c != '\n' && c != '\t') {
+        sb.append('\uFFFD');
+      } else {
+        sb.append(c);
+      }
+    }
+    return end < s.length() ? sb.append("...").toString() : sb.toString();
   }
 
+  /** Longest dashboard_url taken from a broker; a longer one is ignored rather than stored. */
+  public static final int MAX_DASHBOARD_URL = 4096;
+
+  /** The broker's dashboard_url when it is usable (not empty, bounded, no control characters). */
+  static String dashboardUrl(String url) {
+    if (url == null || url.isBlank() || url.length() > MAX_DASHBOARD_URL || !url.equals(brokerText(url))) {
+      return null;
+    }
+    return url;
+  }
+
+  /** An operation token that cannot be sent back or stored (too long, NUL) makes the answer malformed. */
   private static boolean tooLong(String operation) {
-    return operation != null && operation.length() > OsbHeaders.MAX_OPERATION_LENGTH;
+    return operation != null && (operation.length() > OsbHeaders.MAX_OPERATION_LENGTH || operation.indexOf('\0') >= 0);
+  }
+
+  /** "a malformed body", or why there is none. */
+  private static String malformed(OsbResponse r) {
+    return r.bodyTooLarge() ? "a body larger than the gateway reads (servicecatalog.osb.max-response-size)" : "a malformed body";
+  }
+
+  /**
+   * What the gateway itself needs of a catalog before it filters and forwards it (catalog-api
+   * checks the rest): every service offering and every plan a JSON object, plans an array.
+   */
+  static String catalogShapeProblem(JsonNode catalog) {
+    JsonNode services = catalog.get("services");
+    for (int i = 0; i < services.size(); i++) {
+      JsonNode svc = services.get(i);
+      if (!svc.isObject()) {
+        return "services[" + i + "] is not an object";
+      }
+      JsonNode plans = svc.get("plans");
+      if (plans == null || plans.isNull()) {
+        continue;
+      }
+      if (!plans.isArray()) {
+        return "services[" + i + "].plans is not an array";
+      }
+      for (int k = 0; k < plans.size(); k++) {
+        if (!plans.get(k).isObject()) {
+          return "services[" + i + "].plans[" + k + "] is not an object";
+        }
+      }
+    }
+    return null;
   }
 
   private static String emptyToNull(String s) {
@@ -363,7 +445,7 @@ public final class OsbOutcomes {
   }
 
   private static JsonNode parse(OsbResponse r) {
-    if (r.body() == null || r.body().length == 0) {
+    if (r.bodyTooLarge() || r.body() == null || r.body().length == 0) {
       return null;
     }
     try {
@@ -375,6 +457,9 @@ public final class OsbOutcomes {
 
   /** Null when the body is not a JSON object of that shape. An empty body reads as {}. */
   private static <T> T parse(OsbResponse r, Class<T> type) {
+    if (r.bodyTooLarge()) {
+      return null;
+    }
     try {
       if (r.body() == null || r.body().length == 0 || r.bodyText().isBlank()) {
         return Json.MAPPER.readValue("{}", type);

@@ -119,6 +119,21 @@ public class CatalogFetchHandler implements OperationHandler {
           return Step.of(op);
         });
       }
+      long size = jsonSize(filtered.catalog());
+      long limit = support.config().osb().maxCatalogSize().asLongValue();
+      if (size > limit) {
+        // Kafka would refuse the result: report it instead of failing the step over and over.
+        String message = "Error fetching catalog from broker \"" + op.brokerName + "\": the catalog is " + size
+            + " bytes of JSON, more than the " + limit + " bytes a result can carry (servicecatalog.osb.max-catalog-size)";
+        OperationResult r = support.result(op, Outcome.FAILED, Reasons.ERROR_FETCHING_CATALOG, message);
+        r.terminal = false;
+        return support.publish(r).map(v -> {
+          op.reason = Reasons.ERROR_FETCHING_CATALOG;
+          op.message = message;
+          support.retryLater(op);
+          return Step.of(op);
+        });
+      }
       String message = "Successfully fetched catalog entries from broker."
           + (filtered.changed()
               ? " catalogRestrictions applied by broker-gateway: " + filtered.classesAfter() + " of " + filtered.classesBefore()
@@ -139,6 +154,14 @@ public class CatalogFetchHandler implements OperationHandler {
       support.retryLater(op);
       return Step.of(op);
     });
+  }
+
+  private static long jsonSize(com.fasterxml.jackson.databind.JsonNode catalog) {
+    try {
+      return io.servicecatalog.model.Json.MAPPER.writeValueAsBytes(catalog).length;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialize a catalog that was just parsed", e);
+    }
   }
 
   /** A newer generation has its own row; a relist is moot once a later fetch succeeded. */

@@ -252,7 +252,7 @@ public class DriftHandler extends ConversationHandler {
       drift.add(DASHBOARD_URL);
       details.add("dashboard URL is \"" + dashboard + "\" at the broker");
     }
-    String version = body.path("maintenance_info").path("version").isTextual() ? body.get("maintenance_info").get("version").asText() : null;
+    String version = text(body.path("maintenance_info"), "version");
     String expectedVersion = applied == null ? null : applied.maintenanceVersion;
     if (version != null && expectedVersion != null && !version.equals(expectedVersion)) {
       drift.add(MAINTENANCE_INFO);
@@ -276,8 +276,9 @@ public class DriftHandler extends ConversationHandler {
     return support.publish(r).flatMap(v -> done(op, message));
   }
 
+  /** A string field of the broker's body, made fit for a message (bounded, no control characters). */
   private static String text(JsonNode n, String field) {
     JsonNode v = n == null ? null : n.get(field);
-    return v == null || !v.isTextual() ? null : v.asText();
+    return v == null || !v.isTextual() ? null : io.servicecatalog.gateway.osb.OsbOutcomes.brokerText(v.asText());
   }
 }

@@ -66,4 +66,13 @@ class CatalogFilterTest {
     assertThrows(CatalogFilter.InvalidRestrictionException.class,
         () -> CatalogFilter.apply(catalog(), r(List.of("spec.externalName ~ maria"), null), false));
   }
+
+  @Test
+  void entriesThatAreNotObjectsNeverBreakTheFilter() throws Exception {
+    // Found by fuzzing: a service or plan that was a number made the filter throw ClassCastException.
+    JsonNode odd = Json.MAPPER.readTree("{\"services\":[1,\"x\",null,{\"id\":\"s\",\"name\":\"n\",\"plans\":[2,{\"id\":\"p\",\"name\":\"q\"}]}]}");
+    CatalogFilter.Filtered f = CatalogFilter.apply(odd, r(List.of("spec.externalName!=other"), List.of("spec.free==true")), false);
+    assertEquals(1, f.classesAfter());
+    assertEquals(1, f.plansAfter());
+  }
 }

@@ -59,10 +59,29 @@ public final class FakeBroker {
     }
   }
 
-  /** One programmed answer: status, body, delay before answering, extra headers. */
-  public record Reply(int status, String body, long delayMs, Map<String, String> headers) {
+  /**
+   * How a raw body goes on the wire: {@code EXACT} with its Content-Length, {@code CHUNKED},
+   * {@code TRUNCATED} (Content-Length announces more than is sent, then the connection closes),
+   * {@code STREAM_CHUNKED} / {@code STREAM_DECLARED}: {@code streamBytes} of filler generated
+   * while sending, chunked or with that Content-Length (never held in memory).
+   */
+  public enum Framing { EXACT, CHUNKED, TRUNCATED, STREAM_CHUNKED, STREAM_DECLARED }
+
+  /** A body given as bytes (any bytes, not necessarily UTF-8 or JSON) and how it is framed. */
+  public record Raw(byte[] bytes, Framing framing, long streamBytes) {}
+
+  /** One programmed answer: status, body, delay before answering, extra headers; {@code raw} wins over {@code body}. */
+  public record Reply(int status, String body, long delayMs, Map<String, String> headers, Raw raw) {
+    public Reply(int status, String body, long delayMs, Map<String, String> headers) {
+      this(status, body, delayMs, headers, null);
+    }
+
     public static Reply of(int status, String body) {
       return new Reply(status, body, 0, Map.of());
+    }
+
+    public static Reply raw(int status, Raw raw, Map<String, String> headers) {
+      return new Reply(status, null, 0, headers, raw);
     }
 
     public static Reply of(int status) {
@@ -70,13 +89,13 @@ public final class FakeBroker {
     }
 
     public Reply delayed(long ms) {
-      return new Reply(status, body, ms, headers);
+      return new Reply(status, body, ms, headers, raw);
     }
 
     public Reply header(String name, String value) {
       Map<String, String> h = new HashMap<>(headers);
       h.put(name, value);
-      return new Reply(status, body, delayMs, h);
+      return new Reply(status, body, delayMs, h, raw);
     }
   }
 
@@ -112,6 +131,8 @@ public final class FakeBroker {
 
   private final HttpServer server;
   private final List<Recorded> requests = new CopyOnWriteArrayList<>();
+  /** Off: requests are not recorded (a fuzz run sends far too many to keep). */
+  public volatile boolean recording = true;
   private final Map<String, Behaviour> behaviours = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> puts = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> polls = new ConcurrentHashMap<>();
@@ -190,7 +211,9 @@ public final class FakeBroker {
       ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v.isEmpty() ? null : v.get(0)));
       String path = ex.getRequestURI().getRawPath();
       Recorded rec = new Recorded(ex.getRequestMethod(), decodePath(path), query(ex.getRequestURI().getRawQuery()), headers, body, Instant.now());
-      requests.add(rec);
+      if (recording) {
+        requests.add(rec);
+      }
       String prefix = prefix(rec.path());
       String expected = bearerTokens.containsKey(prefix)
           ? "Bearer " + bearerTokens.get(prefix)
@@ -255,8 +278,53 @@ public final class FakeBroker {
 
   private void send(HttpExchange ex, Reply reply) throws IOException {
     sleep(reply.delayMs());
+    if (reply.raw() != null) {
+      // Headers exactly as programmed: no Content-Type unless the reply has one.
+      reply.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
+      sendRaw(ex, reply.status(), reply.raw());
+      return;
+    }
     reply.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
     reply(ex, reply.status(), reply.body(), null);
+  }
+
+  private static void sendRaw(HttpExchange ex, int status, Raw raw) throws IOException {
+    byte[] bytes = raw.bytes() == null ? new byte[0] : raw.bytes();
+    boolean noBody = status == 204 || status == 304;
+    try {
+      switch (raw.framing()) {
+        case EXACT -> {
+          ex.sendResponseHeaders(status, noBody || bytes.length == 0 ? -1 : bytes.length);
+          if (!noBody && bytes.length > 0) {
+            ex.getResponseBody().write(bytes);
+          }
+        }
+        case CHUNKED -> {
+          ex.sendResponseHeaders(status, noBody ? -1 : 0);
+          if (!noBody) {
+            ex.getResponseBody().write(bytes);
+          }
+        }
+        case TRUNCATED -> {
+          ex.sendResponseHeaders(status, bytes.length + 1 + bytes.length / 2);
+          ex.getResponseBody().write(bytes);
+          ex.getResponseBody().flush();
+          // Closing short of the announced length makes the server drop the connection.
+        }
+        case STREAM_CHUNKED, STREAM_DECLARED -> {
+          ex.sendResponseHeaders(status, raw.framing() == Framing.STREAM_CHUNKED ? 0 : raw.streamBytes());
+          byte[] chunk = new byte[64 * 1024];
+          java.util.Arrays.fill(chunk, (byte) '7');
+          OutputStream out = ex.getResponseBody();
+          out.write(bytes);
+          for (long sent = bytes.length; sent < raw.streamBytes(); sent += chunk.length) {
+            out.write(chunk, 0, (int) Math.min(chunk.length, raw.streamBytes() - sent));
+          }
+        }
+      }
+    } catch (IOException clientGaveUp) {
+      // The client stops reading past its limit: expected for streamed and truncated bodies.
+    }
   }
 
   private void resource(HttpExchange ex, Recorded r, String id, String kind) throws IOException {
