@@ -46,10 +46,13 @@ class KubectlTest {
         - cluster: {server: "%s"}
           name: catalog
         contexts:
-        - context: {cluster: catalog, namespace: default}
+        - context: {cluster: catalog, namespace: default, user: admin}
           name: catalog
         current-context: catalog
-        """.formatted(server));
+        users:
+        - name: admin
+          user: {token: "%s"}
+        """.formatted(server, TestCredentials.ADMIN_TOKEN));
   }
 
   @Test
