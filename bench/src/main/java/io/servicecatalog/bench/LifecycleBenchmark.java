@@ -506,6 +506,9 @@ public final class LifecycleBenchmark {
     HttpResponse<String> send(String method, String url, String jsonBody) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
                 .header("Accept", "application/json");
+        if (stack != null && url.startsWith(stack.catalogApiUrl())) {
+            b.header("Authorization", "Bearer " + stack.adminToken()); // catalog-api authenticates every call
+        }
         if (jsonBody != null) {
             b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
         } else {

@@ -22,6 +22,13 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.servicecatalog.model.Json;
+import io.servicecatalog.model.events.Topics;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import static org.awaitility.Awaitility.await;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -247,6 +254,45 @@ class AuthTest {
         .body("spec.userInfo.username", equalTo("dave")).body("spec.userInfo.uid", equalTo("uid-dave"))
         .body("spec.userInfo.groups", equalTo(List.of("devs", "system:authenticated")))
         .body("spec.userInfo.extra.'scopes.example.com/x'", equalTo(List.of("a")));
+  }
+
+  @Test
+  void refusedRequestsAreAuditedWithWhoAndWhy() throws Exception {
+    String ns = uniq("audited");
+    given().contentType(ContentType.JSON).body(instance("x")).post(API + "/namespaces/" + ns + "/serviceinstances")
+        .then().statusCode(401);
+    as(ALICE).delete(API + "/namespaces/" + ns + "/serviceinstances/x").then().statusCode(403);
+    as(ALICE).get(API + "/namespaces/" + ns + "/servicebindings/y").then().statusCode(403);
+    Properties c = new Properties();
+    c.put("bootstrap.servers", KafkaTestResource.bootstrapServers());
+    c.put("group.id", "auth-audit-" + UUID.randomUUID());
+    c.put("auto.offset.reset", "earliest");
+    Map<String, JsonNode> byVerb = new java.util.HashMap<>();
+    try (var consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
+      consumer.subscribe(List.of(Topics.AUDIT));
+      await().atMost(Duration.ofSeconds(30)).until(() -> {
+        for (var r : consumer.poll(Duration.ofMillis(300))) {
+          JsonNode e = Json.MAPPER.readTree(r.value());
+          if (ns.equals(e.at("/data/namespace").asText())) {
+            byVerb.put(e.at("/data/verb").asText(), e);
+          }
+        }
+        return byVerb.size() == 3;
+      });
+    }
+    JsonNode unauthenticated = byVerb.get("post");
+    assertEquals("system:anonymous", unauthenticated.at("/data/user/username").asText());
+    assertEquals(401, unauthenticated.at("/data/code").asInt());
+    assertEquals("Unauthorized", unauthenticated.at("/data/reason").asText());
+    assertTrue(unauthenticated.get("type").asText().endsWith(".write-refused"), unauthenticated.toString());
+    JsonNode forbidden = byVerb.get("delete");
+    assertEquals("alice", forbidden.at("/data/user/username").asText());
+    assertEquals(403, forbidden.at("/data/code").asInt());
+    assertEquals("Forbidden", forbidden.at("/data/reason").asText());
+    assertEquals("x", forbidden.at("/data/name").asText());
+    JsonNode read = byVerb.get("get");
+    assertEquals("ServiceBinding", read.at("/data/kind").asText());
+    assertTrue(read.get("type").asText().endsWith(".read-refused"), read.toString());
   }
 
   private static String rv(String ns, String plural, String name) {

@@ -4,9 +4,13 @@ import io.servicecatalog.testsupport.EmbeddedKafka;
 import io.servicecatalog.testsupport.Ports;
 import io.servicecatalog.testsupport.Topics;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,6 +54,9 @@ public final class LocalStack implements AutoCloseable {
 
     public static final String CATALOG_API_REST_PATH = "/apis/servicecatalog.k8s.io/v1beta1";
     public static final String DEFAULT_DATABASE = "servicecatalog";
+    /** catalog-api's users in a local stack besides the services: an admin, and a developer of namespace "default". */
+    public static final String ADMIN = "admin";
+    public static final String DEVELOPER = "developer";
     public static final String ROOT_PROPERTY = "servicecatalog.root";
 
     /** Fixed ports of a local run. */
@@ -91,6 +98,8 @@ public final class LocalStack implements AutoCloseable {
     private final String brokerUsername;
     private final String brokerPassword;
     private final String credentialsKey;
+    /** Bearer tokens for catalog-api, fresh for each run: "admin", "developer" and one per service. */
+    private final Map<String, String> tokens;
 
     // running state
     private final Object lock = new Object();
@@ -101,6 +110,7 @@ public final class LocalStack implements AutoCloseable {
     private volatile boolean databaseCreated;
     private volatile EmbeddedKafka kafka;
     private volatile KubernetesApiStandIn standIn;
+    private volatile Path tokenDir;
     private final Map<String, ServiceProcess> processes = Collections.synchronizedMap(new LinkedHashMap<>());
 
     private LocalStack(Builder b) {
@@ -138,6 +148,11 @@ public final class LocalStack implements AutoCloseable {
         this.brokerUsername = b.brokerUsername;
         this.brokerPassword = b.brokerPassword;
         this.credentialsKey = b.credentialsKey != null ? b.credentialsKey : randomAesKey();
+        Map<String, String> t = new LinkedHashMap<>();
+        for (String who : List.of(ADMIN, DEVELOPER, BROKER_GATEWAY, CREDENTIAL_INJECTOR, K8S_SYNCER)) {
+            t.put(who, randomToken());
+        }
+        this.tokens = Map.copyOf(t);
     }
 
     public static Builder builder() {
@@ -292,6 +307,10 @@ public final class LocalStack implements AutoCloseable {
             if (pg != null && ownsPostgres) {
                 quietly("stop PostgreSQL", pg::close);
             }
+            Path dir = tokenDir;
+            if (dir != null) {
+                quietly("delete the token files", () -> deleteTree(dir));
+            }
         }
     }
 
@@ -335,6 +354,14 @@ public final class LocalStack implements AutoCloseable {
         if (service.equals(BROKER_GATEWAY) || service.equals(CREDENTIAL_INJECTOR)) {
             // the injector also calls catalog-api (its default is :8080, wrong with random ports)
             p.put("servicecatalog.catalog-api.url", catalogApiUrl());
+        }
+        // catalog-api authenticates every caller: its token file, and each client's own token (a
+        // file, so that no token shows in a process listing)
+        if (service.equals(CATALOG_API)) {
+            p.put("servicecatalog.auth.token-file", tokenFile(CATALOG_API).toString());
+        }
+        if (service.equals(BROKER_GATEWAY) || service.equals(CREDENTIAL_INJECTOR) || service.equals(K8S_SYNCER)) {
+            p.put("servicecatalog.catalog-api.token-file", tokenFile(service).toString());
         }
         if (service.equals(MARIADB_BROKER)) {
             p.put("broker.username", brokerUsername);
@@ -458,6 +485,76 @@ public final class LocalStack implements AutoCloseable {
         return databaseName;
     }
 
+    /** The bearer token of catalog-api's admin (group servicecatalog:admins) for this run. */
+    public String adminToken() {
+        return tokens.get(ADMIN);
+    }
+
+    /** The bearer token of "developer", who may use namespace "default" only. */
+    public String developerToken() {
+        return tokens.get(DEVELOPER);
+    }
+
+    /**
+     * A file holding a token, readable by this user only: {@code admin}, {@code developer} or a
+     * service's name; {@code catalog-api} is catalog-api's token file (every user's token).
+     */
+    public Path tokenFile(String who) {
+        synchronized (lock) {
+            try {
+                if (tokenDir == null) {
+                    // beside the logs, so that bin/run's users find them (README); this user only
+                    Path dir = Files.createDirectories(logDir.resolve("tokens"));
+                    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+                    StringBuilder csv = new StringBuilder(
+                            "# catalog-api's users for this local stack run (kube-apiserver token-file format)\n");
+                    tokens.forEach((user, token) -> csv.append(token).append(',').append(userName(user)).append(',')
+                            .append(user).append(",\"").append(groupsOf(user)).append("\"\n"));
+                    write(dir.resolve(CATALOG_API + "-tokens.csv"), csv.toString());
+                    for (var e : tokens.entrySet()) {
+                        write(dir.resolve(e.getKey() + ".token"), e.getValue());
+                    }
+                    tokenDir = dir;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not write the token files", e);
+            }
+            if (who.equals(CATALOG_API)) {
+                return tokenDir.resolve(CATALOG_API + "-tokens.csv");
+            }
+            if (!tokens.containsKey(who)) {
+                throw new IllegalArgumentException("no token for " + who + "; known: " + tokens.keySet());
+            }
+            return tokenDir.resolve(who + ".token");
+        }
+    }
+
+    private static String userName(String who) {
+        return who.equals(ADMIN) || who.equals(DEVELOPER) ? who : "system:servicecatalog:" + who;
+    }
+
+    private static String groupsOf(String who) {
+        return switch (who) {
+            case ADMIN -> "servicecatalog:admins";
+            case DEVELOPER -> "servicecatalog:namespace:" + KubernetesApiStandIn.DEFAULT_NAMESPACE;
+            case K8S_SYNCER -> "servicecatalog:system,servicecatalog:proxies";
+            default -> "servicecatalog:system";
+        };
+    }
+
+    private static void write(Path file, String content) throws IOException {
+        Files.writeString(file, content, StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Base64 AES-256 key shared by broker-gateway and credential-injector for this run. */
     public String credentialsKey() {
         return credentialsKey;
@@ -555,6 +652,12 @@ public final class LocalStack implements AutoCloseable {
 
     private static long millisSince(long nanos) {
         return (System.nanoTime() - nanos) / 1_000_000;
+    }
+
+    private static String randomToken() {
+        byte[] token = new byte[32];
+        new SecureRandom().nextBytes(token);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(token);
     }
 
     private static String randomAesKey() {
@@ -870,6 +973,13 @@ public final class LocalStack implements AutoCloseable {
                 .append(stack.kubernetes() != null ? "  (stand-in: plain HTTP, no auth, kubectl not supported)" : "")
                 .append(nl);
         b.append("   read a Secret:    curl -s ").append(k8s).append("/api/v1/namespaces/default/secrets/NAME").append(nl);
+        b.append(" catalog-api tokens  (fresh each run; every API request needs one)").append(nl);
+        b.append("   admin:            curl -H \"Authorization: Bearer $(cat ").append(stack.tokenFile(ADMIN))
+                .append(")\" ").append(stack.catalogApiRestBase()).append("/clusterservicebrokers").append(nl);
+        b.append("   developer (namespace default): ").append(stack.tokenFile(DEVELOPER)).append(nl);
+        b.append("   kubectl:          kubectl --server ").append(stack.catalogApiUrl())
+                .append(" --token \"$(cat ").append(stack.tokenFile(ADMIN)).append(")\" get serviceinstances").append(nl);
+        b.append("   Marketplace:      paste a token into the page's Token field").append(nl);
         b.append(" Kafka               ").append(stack.kafkaBootstrap()).append(nl);
         b.append(" PostgreSQL          ").append(stack.postgres().jdbcUrl(stack.databaseName())).append(nl);
         b.append(" Logs                ").append(stack.logDir()).append("/<service>.log").append(nl);
