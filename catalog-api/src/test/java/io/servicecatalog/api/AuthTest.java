@@ -186,6 +186,14 @@ class AuthTest {
     // status is the mesh's to write
     as(ALICE).contentType("application/merge-patch+json").body("{\"status\":{\"asyncOpInProgress\":true}}")
         .patch(API + "/namespaces/team-a/serviceinstances/" + mine + "/status").then().statusCode(403);
+    // paths another parser could read differently, and paths that are no API, are refused to non-admins
+    as(ALICE).urlEncodingEnabled(false).get(API + "/namespaces/team-b;x=1/serviceinstances").then().statusCode(403);
+    as(ALICE).urlEncodingEnabled(false).get("/apis;x/servicecatalog.k8s.io/v1beta1/namespaces/team-b/serviceinstances")
+        .then().statusCode(403);
+    as(ALICE).urlEncodingEnabled(false).get(API + "/namespaces/team-a%2F..%2Fteam-b/serviceinstances")
+        .then().statusCode(403);
+    as(ALICE).get("/not-an-api-path").then().statusCode(403).body("message", containsString("cannot get path"));
+    as(ADMIN).get("/not-an-api-path").then().statusCode(404);
     // no grant at all
     as(CAROL).get(API + "/namespaces/team-a/serviceinstances").then().statusCode(403);
     // cluster-scoped kinds: everyone reads (the marketplace), admins write

@@ -16,6 +16,10 @@ import java.util.List;
 @ApplicationScoped
 public class Authorizer {
   static final String PREFIX = "/apis/" + ServiceCatalog.API_VERSION + "/";
+  /** What kubectl reads before anything else; open to every authenticated caller. */
+  static final java.util.Set<String> DISCOVERY = java.util.Set.of("/api", "/api/", "/apis", "/apis/",
+      "/apis/" + ServiceCatalog.GROUP, "/apis/" + ServiceCatalog.GROUP + "/", "/apis/" + ServiceCatalog.API_VERSION,
+      "/apis/" + ServiceCatalog.API_VERSION + "/", "/version", "/version/");
 
   @Inject AuthConfig config;
 
@@ -28,8 +32,16 @@ public class Authorizer {
     if (who.inAny(config.adminGroups()) || who.inAny(config.systemGroups())) {
       return null;
     }
-    if (!path.startsWith(PREFIX)) {
+    // Only paths this check understands segment by segment: matrix parameters, empty segments or
+    // encoded slashes could be read differently by the router than here.
+    if (path.contains(";") || path.contains("//") || path.toLowerCase().contains("%2f")) {
+      return "User \"" + who.username() + "\" cannot " + method.toLowerCase() + " path \"" + path + "\"";
+    }
+    if (DISCOVERY.contains(path) || path.startsWith("/openapi/")) {
       return null; // discovery, version, OpenAPI: any authenticated caller
+    }
+    if (!path.startsWith(PREFIX)) {
+      return "User \"" + who.username() + "\" cannot " + method.toLowerCase() + " path \"" + path + "\"";
     }
     Request r = parse(method, path.substring(PREFIX.length()), watch);
     if (r == null) {
