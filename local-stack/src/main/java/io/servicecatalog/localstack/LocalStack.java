@@ -63,6 +63,8 @@ public final class LocalStack implements AutoCloseable {
     public static final Map<String, Integer> DEFAULT_PORTS = Map.of(
             CATALOG_API, 8080, BROKER_GATEWAY, 8081, CREDENTIAL_INJECTOR, 8082, MARIADB_BROKER, 8090, K8S_SYNCER, 8083);
     public static final int DEFAULT_KUBERNETES_PORT = 8001;
+    /** catalog-api's HTTPS port for kubectl, which sends its token over TLS only. */
+    public static final int DEFAULT_CATALOG_API_TLS_PORT = 8443;
     public static final int DEFAULT_KAFKA_PORT = 9092;
     public static final int DEFAULT_KAFKA_CONTROLLER_PORT = 9093;
 
@@ -85,6 +87,7 @@ public final class LocalStack implements AutoCloseable {
     private final Map<String, Integer> ports;
     private final boolean randomPorts;
     private final int kubernetesPort;
+    private final int catalogApiTlsPort;
     private final int kafkaPort;
     private final int kafkaControllerPort;
     private final List<String> servicesToStart;
@@ -132,6 +135,7 @@ public final class LocalStack implements AutoCloseable {
         this.ports = new java.util.concurrent.ConcurrentHashMap<>(p);
         this.randomPorts = b.randomPorts;
         this.kubernetesPort = b.kubernetesPort != null ? b.kubernetesPort : b.randomPorts ? 0 : DEFAULT_KUBERNETES_PORT;
+        this.catalogApiTlsPort = b.randomPorts ? Ports.free() : DEFAULT_CATALOG_API_TLS_PORT;
         this.kafkaPort = b.kafkaPort != null ? b.kafkaPort : b.randomPorts ? 0 : DEFAULT_KAFKA_PORT;
         this.kafkaControllerPort = b.kafkaControllerPort != null ? b.kafkaControllerPort
                 : b.randomPorts ? 0 : DEFAULT_KAFKA_CONTROLLER_PORT;
@@ -359,6 +363,11 @@ public final class LocalStack implements AutoCloseable {
         // file, so that no token shows in a process listing)
         if (service.equals(CATALOG_API)) {
             p.put("servicecatalog.auth.token-file", tokenFile(CATALOG_API).toString());
+            // HTTPS too, for kubectl (it sends a token over TLS only); PEM files, so no password
+            p.put("quarkus.http.ssl-port", String.valueOf(catalogApiTlsPort));
+            p.put("quarkus.http.ssl.certificate.files", catalogApiCertificate().toString());
+            p.put("quarkus.http.ssl.certificate.key-files",
+                    catalogApiCertificate().resolveSibling("catalog-api-key.pem").toString());
         }
         if (service.equals(BROKER_GATEWAY) || service.equals(CREDENTIAL_INJECTOR) || service.equals(K8S_SYNCER)) {
             p.put("servicecatalog.catalog-api.token-file", tokenFile(service).toString());
@@ -405,6 +414,16 @@ public final class LocalStack implements AutoCloseable {
     /** Base URL of catalog-api, e.g. {@code http://127.0.0.1:8080}. */
     public String catalogApiUrl() {
         return "http://127.0.0.1:" + ports.get(CATALOG_API);
+    }
+
+    /** catalog-api over HTTPS (a certificate made for this run: {@link #catalogApiCertificate()}), for kubectl. */
+    public String catalogApiTlsUrl() {
+        return "https://127.0.0.1:" + catalogApiTlsPort;
+    }
+
+    /** The PEM certificate catalog-api serves HTTPS with, self-signed for 127.0.0.1 and localhost. */
+    public Path catalogApiCertificate() {
+        return tokenFile(CATALOG_API).resolveSibling("catalog-api-cert.pem");
     }
 
     /** catalog-api REST base, e.g. {@code http://127.0.0.1:8080/apis/servicecatalog.k8s.io/v1beta1}. */
@@ -514,6 +533,7 @@ public final class LocalStack implements AutoCloseable {
                     for (var e : tokens.entrySet()) {
                         write(dir.resolve(e.getKey() + ".token"), e.getValue());
                     }
+                    selfSignedCertificate(dir);
                     tokenDir = dir;
                 }
             } catch (IOException e) {
@@ -526,6 +546,41 @@ public final class LocalStack implements AutoCloseable {
                 throw new IllegalArgumentException("no token for " + who + "; known: " + tokens.keySet());
             }
             return tokenDir.resolve(who + ".token");
+        }
+    }
+
+    /** catalog-api's certificate and key as PEM files: keytool makes them, the JDK's KeyStore exports the key. */
+    private static void selfSignedCertificate(Path dir) throws IOException {
+        Path keystore = dir.resolve("catalog-api.p12");
+        char[] password = randomToken().toCharArray();
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        List<String> cmd = List.of(keytool, "-genkeypair", "-alias", "catalog-api", "-keyalg", "RSA", "-keysize", "2048",
+                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "30",
+                "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass:env", "SC_KEYSTORE_PASSWORD");
+        try {
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().put("SC_KEYSTORE_PASSWORD", new String(password));
+            Process p = pb.start();
+            if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IOException("keytool could not make catalog-api's certificate");
+            }
+            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+            try (var in = Files.newInputStream(keystore)) {
+                ks.load(in, password);
+            }
+            var mime = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
+            write(dir.resolve("catalog-api-key.pem"), "-----BEGIN PRIVATE KEY-----\n"
+                    + mime.encodeToString(ks.getKey("catalog-api", password).getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+            write(dir.resolve("catalog-api-cert.pem"), "-----BEGIN CERTIFICATE-----\n"
+                    + mime.encodeToString(ks.getCertificate("catalog-api").getEncoded()) + "\n-----END CERTIFICATE-----\n");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while making catalog-api's certificate", e);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("could not read the certificate keytool made", e);
+        } finally {
+            Files.deleteIfExists(keystore);
         }
     }
 
@@ -977,7 +1032,8 @@ public final class LocalStack implements AutoCloseable {
         b.append("   admin:            curl -H \"Authorization: Bearer $(cat ").append(stack.tokenFile(ADMIN))
                 .append(")\" ").append(stack.catalogApiRestBase()).append("/clusterservicebrokers").append(nl);
         b.append("   developer (namespace default): ").append(stack.tokenFile(DEVELOPER)).append(nl);
-        b.append("   kubectl:          kubectl --server ").append(stack.catalogApiUrl())
+        b.append("   kubectl (TLS):    kubectl --server ").append(stack.catalogApiTlsUrl())
+                .append(" --certificate-authority ").append(stack.catalogApiCertificate())
                 .append(" --token \"$(cat ").append(stack.tokenFile(ADMIN)).append(")\" get serviceinstances").append(nl);
         b.append("   Marketplace:      paste a token into the page's Token field").append(nl);
         b.append(" Kafka               ").append(stack.kafkaBootstrap()).append(nl);

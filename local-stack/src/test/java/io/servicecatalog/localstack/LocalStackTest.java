@@ -112,6 +112,11 @@ class LocalStackTest {
 
             Map<String, String> api = stack.systemPropertiesFor(LocalStack.CATALOG_API);
             assertEquals(stack.tokenFile(LocalStack.CATALOG_API).toString(), api.get("servicecatalog.auth.token-file"));
+            // HTTPS for kubectl, with a certificate made for this run
+            assertEquals(stack.catalogApiCertificate().toString(), api.get("quarkus.http.ssl.certificate.files"));
+            assertTrue(Files.readString(stack.catalogApiCertificate()).startsWith("-----BEGIN CERTIFICATE-----"));
+            assertTrue(Files.readString(Path.of(api.get("quarkus.http.ssl.certificate.key-files")))
+                    .startsWith("-----BEGIN PRIVATE KEY-----"));
             assertFalse(api.containsKey("servicecatalog.credentials.key"));
             assertFalse(api.containsKey("quarkus.kubernetes-client.api-server-url"));
             assertEquals(pg.jdbcUrl(db), api.get("quarkus.datasource.jdbc.url"));

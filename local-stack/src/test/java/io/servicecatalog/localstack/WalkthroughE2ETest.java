@@ -124,6 +124,9 @@ class WalkthroughE2ETest {
         .then().statusCode(403);
     given().header("Authorization", "Bearer " + stack.developerToken()).get(api + "/namespaces/" + NS + "/serviceinstances")
         .then().statusCode(200);
+    // HTTPS as well, for kubectl (which sends a token over TLS only)
+    given().relaxedHTTPSValidation().header("Authorization", "Bearer " + stack.adminToken())
+        .get(stack.catalogApiTlsUrl() + "/apis").then().statusCode(200);
     given().get(api + "/serviceinstances").then().statusCode(200).body("items.size()", equalTo(0));
     given().get(api + "/clusterservicebrokers").then().statusCode(200).body("items.size()", equalTo(0));
   }
