@@ -522,8 +522,9 @@ public final class LocalStack implements AutoCloseable {
         synchronized (lock) {
             try {
                 if (tokenDir == null) {
-                    // beside the logs, so that bin/run's users find them (README); this user only
-                    Path dir = Files.createDirectories(logDir.resolve("tokens"));
+                    // beside the logs (not among them: logs get shared), where bin/run's users find
+                    // them (README); readable by this user only
+                    Path dir = Files.createDirectories(logDir.resolveSibling(logDir.getFileName() + "-tokens"));
                     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
                     StringBuilder csv = new StringBuilder(
                             "# catalog-api's users for this local stack run (kube-apiserver token-file format)\n");
