@@ -589,7 +589,11 @@ public final class LifecycleBenchmark {
 
     /** Every request to catalog-api (and the watch streams) starts here: the one place for headers. */
     HttpRequest.Builder request() {
-        return HttpRequest.newBuilder().header("Accept", "application/json");
+        HttpRequest.Builder b = HttpRequest.newBuilder().header("Accept", "application/json");
+        if (stack != null) {
+            b.header("Authorization", "Bearer " + stack.adminToken()); // catalog-api authenticates every call
+        }
+        return b;
     }
 
     HttpResponse<String> send(String method, String url, String jsonBody) throws IOException, InterruptedException {

@@ -41,8 +41,16 @@ class ApiError extends Error {
   }
 }
 
+// catalog-api authenticates every request: the token the user pasted, kept for this tab only.
+const TOKEN_KEY = 'servicecatalog.token';
+function withToken(headers) {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (token) headers.Authorization = `Bearer ${token}`;
+  return headers;
+}
+
 async function call(method, url, body) {
-  const init = { method, headers: { Accept: 'application/json' } };
+  const init = { method, headers: withToken({ Accept: 'application/json' }) };
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
@@ -90,8 +98,8 @@ function watchKind(plural, ns, store, render, signal, onLive) {
         onLive(plural, true);
         const rv = list.metadata && list.metadata.resourceVersion;
         const res = await fetch(`${path(plural, ns)}?watch=true&allowWatchBookmarks=true`
-          + (rv ? `&resourceVersion=${encodeURIComponent(rv)}` : ''), { signal });
-        if (!res.ok || !res.body) throw new Error(`watch ${plural}: HTTP ${res.status}`);
+          + (rv ? `&resourceVersion=${encodeURIComponent(rv)}` : ''), { signal, headers: withToken({}) });
+        if (!res.ok || !res.body) throw new ApiError(res.status, null);
         backoff = 500;
         const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
         let buf = '';
@@ -115,7 +123,7 @@ function watchKind(plural, ns, store, render, signal, onLive) {
         }
       } catch (e) {
         if (signal.aborted) return;
-        onLive(plural, false);
+        onLive(plural, false, e.status);
         await sleep(backoff);
         backoff = Math.min(backoff * 2, 8000);
       }
@@ -123,10 +131,12 @@ function watchKind(plural, ns, store, render, signal, onLive) {
   })();
 }
 
-function setLive(plural, ok) {
+function setLive(plural, ok, status) {
   if (ok) live.failing.delete(plural); else live.failing.add(plural);
+  if (status === 401) live.unauthorized = true; else if (ok) live.unauthorized = false;
   const p = $('live');
-  p.textContent = live.failing.size ? `Reconnecting (${[...live.failing].join(', ')})…` : 'Live';
+  p.textContent = live.unauthorized ? 'Not signed in: enter a token'
+    : live.failing.size ? `Reconnecting (${[...live.failing].join(', ')})…` : 'Live';
   p.className = 'live ' + (live.failing.size ? 'down' : 'up');
 }
 
@@ -429,6 +439,13 @@ function switchNamespace(ns) {
 }
 
 function start() {
+  const tokenInput = $('token');
+  tokenInput.value = sessionStorage.getItem(TOKEN_KEY) || '';
+  tokenInput.addEventListener('change', () => {
+    const token = tokenInput.value.trim();
+    if (token) sessionStorage.setItem(TOKEN_KEY, token); else sessionStorage.removeItem(TOKEN_KEY);
+    location.reload();
+  });
   const cluster = new AbortController();
   watchKind('clusterservicebrokers', null, state.brokers, renderBrokers, cluster.signal, setLive);
   watchKind('clusterserviceclasses', null, state.classes, renderCatalog, cluster.signal, setLive);

@@ -619,7 +619,8 @@ class BadInputFuzzTest {
     } catch (IllegalArgumentException e) {
       uri = URI.create("http://localhost:" + RestAssured.port + API + "/x");
     }
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(path.contains("watch=") ? 4 : 20));
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(path.contains("watch=") ? 4 : 20))
+        .header("Authorization", TestCredentials.AUTHORIZATION);
     if (contentType != null && !contentType.isEmpty()) {
       b.header("Content-Type", contentType);
     }

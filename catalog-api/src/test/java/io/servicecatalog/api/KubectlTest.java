@@ -26,8 +26,10 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(KafkaTestResource.class)
+@QuarkusTestResource(TlsTestResource.class)
 class KubectlTest {
-  @TestHTTPResource("/")
+  // kubectl sends its token over TLS only
+  @TestHTTPResource(value = "/", tls = true)
   URL base;
 
   Path kubeconfig;
@@ -43,13 +45,17 @@ class KubectlTest {
         apiVersion: v1
         kind: Config
         clusters:
-        - cluster: {server: "%s"}
+        - cluster: {server: "%s", certificate-authority: "%s"}
           name: catalog
         contexts:
-        - context: {cluster: catalog, namespace: default}
+        - context: {cluster: catalog, namespace: default, user: admin}
           name: catalog
         current-context: catalog
-        """.formatted(server));
+        users:
+        - name: admin
+          user: {token: "%s"}
+        """.formatted(server, org.eclipse.microprofile.config.ConfigProvider.getConfig()
+            .getValue("servicecatalog.test.tls.ca-file", String.class), TestCredentials.ADMIN_TOKEN));
   }
 
   @Test

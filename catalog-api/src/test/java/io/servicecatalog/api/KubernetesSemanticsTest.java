@@ -175,7 +175,7 @@ class KubernetesSemanticsTest {
     LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
     HttpClient http = HttpClient.newHttpClient();
     URI watch = base.toURI().resolve(API.substring(1) + "/namespaces/" + ns + "/servicebindings?watch=true&resourceVersion=" + rv0);
-    CompletableFuture<HttpResponse<Stream<String>>> f = http.sendAsync(HttpRequest.newBuilder(watch).build(),
+    CompletableFuture<HttpResponse<Stream<String>>> f = http.sendAsync(HttpRequest.newBuilder(watch).header("Authorization", TestCredentials.AUTHORIZATION).build(),
         HttpResponse.BodyHandlers.ofLines());
     f.thenAccept(r -> r.body().forEach(lines::add));
     given().contentType(ContentType.JSON).body("{\"metadata\":{\"name\":\"b1\"},\"spec\":{\"instanceRef\":{\"name\":\"none\"}}}")
@@ -191,7 +191,7 @@ class KubernetesSemanticsTest {
     // resume after the ADDED event: the next change comes again, the ADDED does not
     LinkedBlockingQueue<String> resumed = new LinkedBlockingQueue<>();
     URI resume = base.toURI().resolve(API.substring(1) + "/namespaces/" + ns + "/servicebindings?watch=1&resourceVersion=" + addedRv);
-    http.sendAsync(HttpRequest.newBuilder(resume).build(), HttpResponse.BodyHandlers.ofLines())
+    http.sendAsync(HttpRequest.newBuilder(resume).header("Authorization", TestCredentials.AUTHORIZATION).build(), HttpResponse.BodyHandlers.ofLines())
         .thenAccept(r -> r.body().forEach(resumed::add));
     String first = resumed.poll(15, TimeUnit.SECONDS);
     assertTrue(first != null && !first.contains("ADDED") && first.contains("b1"), String.valueOf(first));
@@ -203,7 +203,7 @@ class KubernetesSemanticsTest {
     }
     try {
       URI old = base.toURI().resolve(API.substring(1) + "/namespaces/" + ns + "/servicebindings?watch=true&resourceVersion=" + addedRv);
-      HttpResponse<String> gone = http.send(HttpRequest.newBuilder(old).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> gone = http.send(HttpRequest.newBuilder(old).header("Authorization", TestCredentials.AUTHORIZATION).build(), HttpResponse.BodyHandlers.ofString());
       assertTrue(gone.body().contains("\"type\":\"ERROR\"") && gone.body().contains("410"), gone.body());
     } finally {
       try (var c = DriverManager.getConnection(jdbc, "postgres", "")) {

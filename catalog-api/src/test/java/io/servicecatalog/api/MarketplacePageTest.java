@@ -145,11 +145,21 @@ class MarketplacePageTest {
         .body("{\"metadata\":{\"name\":\"" + broker + "\"},\"spec\":{\"url\":\"http://127.0.0.1:8090\"}}")
         .post(API + "/clusterservicebrokers").then().statusCode(201).extract().path("metadata.uid");
 
-    // The page is open before the catalog arrives: the broker turns Ready and the class appears live.
-    browser.get(new URL(root, "marketplace/#ns=" + ns).toString());
     // The page re-renders rows as watch events arrive: an element read mid-render is looked up again.
     var wait = new WebDriverWait(browser, Duration.ofSeconds(20))
         .ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+    // Without a token catalog-api refuses the page's requests, and the page says so; the token
+    // typed in is kept for the tab and sent from then on.
+    browser.get(new URL(root, "marketplace/").toString());
+    ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("sessionStorage.clear()");
+    browser.navigate().refresh();
+    wait.until(d -> text(d, By.id("live")).contains("Not signed in"));
+    browser.findElement(By.id("token")).sendKeys(TestCredentials.ADMIN_TOKEN, org.openqa.selenium.Keys.TAB);
+    wait.until(d -> text(d, By.id("live")).equals("Live"));
+
+    // The page is open before the catalog arrives: the broker turns Ready and the class appears live.
+    browser.get(new URL(root, "marketplace/#ns=" + ns).toString());
+    browser.navigate().refresh(); // only the fragment changed: load the page for that namespace
     wait.until(d -> text(d, By.cssSelector("[data-broker='" + broker + "'] .status")).length() > 0);
 
     OperationResult fetched = result("ClusterServiceBroker", null, broker, brokerUid,

@@ -4,9 +4,13 @@ import io.servicecatalog.testsupport.EmbeddedKafka;
 import io.servicecatalog.testsupport.Ports;
 import io.servicecatalog.testsupport.Topics;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,12 +54,17 @@ public final class LocalStack implements AutoCloseable {
 
     public static final String CATALOG_API_REST_PATH = "/apis/servicecatalog.k8s.io/v1beta1";
     public static final String DEFAULT_DATABASE = "servicecatalog";
+    /** catalog-api's users in a local stack besides the services: an admin, and a developer of namespace "default". */
+    public static final String ADMIN = "admin";
+    public static final String DEVELOPER = "developer";
     public static final String ROOT_PROPERTY = "servicecatalog.root";
 
     /** Fixed ports of a local run. */
     public static final Map<String, Integer> DEFAULT_PORTS = Map.of(
             CATALOG_API, 8080, BROKER_GATEWAY, 8081, CREDENTIAL_INJECTOR, 8082, MARIADB_BROKER, 8090, K8S_SYNCER, 8083);
     public static final int DEFAULT_KUBERNETES_PORT = 8001;
+    /** catalog-api's HTTPS port for kubectl, which sends its token over TLS only. */
+    public static final int DEFAULT_CATALOG_API_TLS_PORT = 8443;
     public static final int DEFAULT_KAFKA_PORT = 9092;
     public static final int DEFAULT_KAFKA_CONTROLLER_PORT = 9093;
 
@@ -78,6 +87,7 @@ public final class LocalStack implements AutoCloseable {
     private final Map<String, Integer> ports;
     private final boolean randomPorts;
     private final int kubernetesPort;
+    private final int catalogApiTlsPort;
     private final int kafkaPort;
     private final int kafkaControllerPort;
     private final List<String> servicesToStart;
@@ -91,6 +101,8 @@ public final class LocalStack implements AutoCloseable {
     private final String brokerUsername;
     private final String brokerPassword;
     private final String credentialsKey;
+    /** Bearer tokens for catalog-api, fresh for each run: "admin", "developer" and one per service. */
+    private final Map<String, String> tokens;
 
     // running state
     private final Object lock = new Object();
@@ -101,6 +113,7 @@ public final class LocalStack implements AutoCloseable {
     private volatile boolean databaseCreated;
     private volatile EmbeddedKafka kafka;
     private volatile KubernetesApiStandIn standIn;
+    private volatile Path tokenDir;
     private final Map<String, ServiceProcess> processes = Collections.synchronizedMap(new LinkedHashMap<>());
 
     private LocalStack(Builder b) {
@@ -122,6 +135,7 @@ public final class LocalStack implements AutoCloseable {
         this.ports = new java.util.concurrent.ConcurrentHashMap<>(p);
         this.randomPorts = b.randomPorts;
         this.kubernetesPort = b.kubernetesPort != null ? b.kubernetesPort : b.randomPorts ? 0 : DEFAULT_KUBERNETES_PORT;
+        this.catalogApiTlsPort = b.randomPorts ? Ports.free() : DEFAULT_CATALOG_API_TLS_PORT;
         this.kafkaPort = b.kafkaPort != null ? b.kafkaPort : b.randomPorts ? 0 : DEFAULT_KAFKA_PORT;
         this.kafkaControllerPort = b.kafkaControllerPort != null ? b.kafkaControllerPort
                 : b.randomPorts ? 0 : DEFAULT_KAFKA_CONTROLLER_PORT;
@@ -138,6 +152,11 @@ public final class LocalStack implements AutoCloseable {
         this.brokerUsername = b.brokerUsername;
         this.brokerPassword = b.brokerPassword;
         this.credentialsKey = b.credentialsKey != null ? b.credentialsKey : randomAesKey();
+        Map<String, String> t = new LinkedHashMap<>();
+        for (String who : List.of(ADMIN, DEVELOPER, BROKER_GATEWAY, CREDENTIAL_INJECTOR, K8S_SYNCER)) {
+            t.put(who, randomToken());
+        }
+        this.tokens = Map.copyOf(t);
     }
 
     public static Builder builder() {
@@ -292,6 +311,10 @@ public final class LocalStack implements AutoCloseable {
             if (pg != null && ownsPostgres) {
                 quietly("stop PostgreSQL", pg::close);
             }
+            Path dir = tokenDir;
+            if (dir != null) {
+                quietly("delete the token files", () -> deleteTree(dir));
+            }
         }
     }
 
@@ -336,6 +359,19 @@ public final class LocalStack implements AutoCloseable {
             // the injector also calls catalog-api (its default is :8080, wrong with random ports)
             p.put("servicecatalog.catalog-api.url", catalogApiUrl());
         }
+        // catalog-api authenticates every caller: its token file, and each client's own token (a
+        // file, so that no token shows in a process listing)
+        if (service.equals(CATALOG_API)) {
+            p.put("servicecatalog.auth.token-file", tokenFile(CATALOG_API).toString());
+            // HTTPS too, for kubectl (it sends a token over TLS only); PEM files, so no password
+            p.put("quarkus.http.ssl-port", String.valueOf(catalogApiTlsPort));
+            p.put("quarkus.http.ssl.certificate.files", catalogApiCertificate().toString());
+            p.put("quarkus.http.ssl.certificate.key-files",
+                    catalogApiCertificate().resolveSibling("catalog-api-key.pem").toString());
+        }
+        if (service.equals(BROKER_GATEWAY) || service.equals(CREDENTIAL_INJECTOR) || service.equals(K8S_SYNCER)) {
+            p.put("servicecatalog.catalog-api.token-file", tokenFile(service).toString());
+        }
         if (service.equals(MARIADB_BROKER)) {
             p.put("broker.username", brokerUsername);
             p.put("broker.password", brokerPassword);
@@ -378,6 +414,16 @@ public final class LocalStack implements AutoCloseable {
     /** Base URL of catalog-api, e.g. {@code http://127.0.0.1:8080}. */
     public String catalogApiUrl() {
         return "http://127.0.0.1:" + ports.get(CATALOG_API);
+    }
+
+    /** catalog-api over HTTPS (a certificate made for this run: {@link #catalogApiCertificate()}), for kubectl. */
+    public String catalogApiTlsUrl() {
+        return "https://127.0.0.1:" + catalogApiTlsPort;
+    }
+
+    /** The PEM certificate catalog-api serves HTTPS with, self-signed for 127.0.0.1 and localhost. */
+    public Path catalogApiCertificate() {
+        return tokenFile(CATALOG_API).resolveSibling("catalog-api-cert.pem");
     }
 
     /** catalog-api REST base, e.g. {@code http://127.0.0.1:8080/apis/servicecatalog.k8s.io/v1beta1}. */
@@ -456,6 +502,113 @@ public final class LocalStack implements AutoCloseable {
 
     public String databaseName() {
         return databaseName;
+    }
+
+    /** The bearer token of catalog-api's admin (group servicecatalog:admins) for this run. */
+    public String adminToken() {
+        return tokens.get(ADMIN);
+    }
+
+    /** The bearer token of "developer", who may use namespace "default" only. */
+    public String developerToken() {
+        return tokens.get(DEVELOPER);
+    }
+
+    /**
+     * A file holding a token, readable by this user only: {@code admin}, {@code developer} or a
+     * service's name; {@code catalog-api} is catalog-api's token file (every user's token).
+     */
+    public Path tokenFile(String who) {
+        synchronized (lock) {
+            try {
+                if (tokenDir == null) {
+                    // beside the logs (not among them: logs get shared), where bin/run's users find
+                    // them (README); readable by this user only
+                    Path dir = Files.createDirectories(logDir.resolveSibling(logDir.getFileName() + "-tokens"));
+                    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+                    StringBuilder csv = new StringBuilder(
+                            "# catalog-api's users for this local stack run (kube-apiserver token-file format)\n");
+                    tokens.forEach((user, token) -> csv.append(token).append(',').append(userName(user)).append(',')
+                            .append(user).append(",\"").append(groupsOf(user)).append("\"\n"));
+                    write(dir.resolve(CATALOG_API + "-tokens.csv"), csv.toString());
+                    for (var e : tokens.entrySet()) {
+                        write(dir.resolve(e.getKey() + ".token"), e.getValue());
+                    }
+                    selfSignedCertificate(dir);
+                    tokenDir = dir;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not write the token files", e);
+            }
+            if (who.equals(CATALOG_API)) {
+                return tokenDir.resolve(CATALOG_API + "-tokens.csv");
+            }
+            if (!tokens.containsKey(who)) {
+                throw new IllegalArgumentException("no token for " + who + "; known: " + tokens.keySet());
+            }
+            return tokenDir.resolve(who + ".token");
+        }
+    }
+
+    /** catalog-api's certificate and key as PEM files: keytool makes them, the JDK's KeyStore exports the key. */
+    private static void selfSignedCertificate(Path dir) throws IOException {
+        Path keystore = dir.resolve("catalog-api.p12");
+        char[] password = randomToken().toCharArray();
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        List<String> cmd = List.of(keytool, "-genkeypair", "-alias", "catalog-api", "-keyalg", "RSA", "-keysize", "2048",
+                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "30",
+                "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass:env", "SC_KEYSTORE_PASSWORD");
+        try {
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().put("SC_KEYSTORE_PASSWORD", new String(password));
+            Process p = pb.start();
+            if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IOException("keytool could not make catalog-api's certificate");
+            }
+            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+            try (var in = Files.newInputStream(keystore)) {
+                ks.load(in, password);
+            }
+            var mime = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
+            write(dir.resolve("catalog-api-key.pem"), "-----BEGIN PRIVATE KEY-----\n"
+                    + mime.encodeToString(ks.getKey("catalog-api", password).getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+            write(dir.resolve("catalog-api-cert.pem"), "-----BEGIN CERTIFICATE-----\n"
+                    + mime.encodeToString(ks.getCertificate("catalog-api").getEncoded()) + "\n-----END CERTIFICATE-----\n");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while making catalog-api's certificate", e);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("could not read the certificate keytool made", e);
+        } finally {
+            Files.deleteIfExists(keystore);
+        }
+    }
+
+    private static String userName(String who) {
+        return who.equals(ADMIN) || who.equals(DEVELOPER) ? who : "system:servicecatalog:" + who;
+    }
+
+    private static String groupsOf(String who) {
+        return switch (who) {
+            case ADMIN -> "servicecatalog:admins";
+            case DEVELOPER -> "servicecatalog:namespace:" + KubernetesApiStandIn.DEFAULT_NAMESPACE;
+            case K8S_SYNCER -> "servicecatalog:system,servicecatalog:proxies";
+            default -> "servicecatalog:system";
+        };
+    }
+
+    private static void write(Path file, String content) throws IOException {
+        Files.writeString(file, content, StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Base64 AES-256 key shared by broker-gateway and credential-injector for this run. */
@@ -555,6 +708,12 @@ public final class LocalStack implements AutoCloseable {
 
     private static long millisSince(long nanos) {
         return (System.nanoTime() - nanos) / 1_000_000;
+    }
+
+    private static String randomToken() {
+        byte[] token = new byte[32];
+        new SecureRandom().nextBytes(token);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(token);
     }
 
     private static String randomAesKey() {
@@ -870,6 +1029,14 @@ public final class LocalStack implements AutoCloseable {
                 .append(stack.kubernetes() != null ? "  (stand-in: plain HTTP, no auth, kubectl not supported)" : "")
                 .append(nl);
         b.append("   read a Secret:    curl -s ").append(k8s).append("/api/v1/namespaces/default/secrets/NAME").append(nl);
+        b.append(" catalog-api tokens  (fresh each run; every API request needs one)").append(nl);
+        b.append("   admin:            curl -H \"Authorization: Bearer $(cat ").append(stack.tokenFile(ADMIN))
+                .append(")\" ").append(stack.catalogApiRestBase()).append("/clusterservicebrokers").append(nl);
+        b.append("   developer (namespace default): ").append(stack.tokenFile(DEVELOPER)).append(nl);
+        b.append("   kubectl (TLS):    kubectl --server ").append(stack.catalogApiTlsUrl())
+                .append(" --certificate-authority ").append(stack.catalogApiCertificate())
+                .append(" --token \"$(cat ").append(stack.tokenFile(ADMIN)).append(")\" get serviceinstances").append(nl);
+        b.append("   Marketplace:      paste a token into the page's Token field").append(nl);
         b.append(" Kafka               ").append(stack.kafkaBootstrap()).append(nl);
         b.append(" PostgreSQL          ").append(stack.postgres().jdbcUrl(stack.databaseName())).append(nl);
         b.append(" Logs                ").append(stack.logDir()).append("/<service>.log").append(nl);

@@ -101,6 +101,7 @@ class CrdWalkthroughE2ETest {
                 "k8s-syncer-e2e")
             .build()
             .start();
+    CatalogApiAuth.install(stack);
     kube = stack.kubernetes().client();
     api = stack.catalogApiRestBase();
     examples = stack.root().resolve("examples");
@@ -108,6 +109,7 @@ class CrdWalkthroughE2ETest {
 
   @AfterAll
   static void stopTheMesh() {
+    CatalogApiAuth.uninstall();
     if (stack != null) {
       // sizing data for k8s/ (resources.requests/limits): resident memory of each service
       stack

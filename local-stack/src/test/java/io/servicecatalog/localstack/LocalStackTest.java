@@ -98,7 +98,25 @@ class LocalStackTest {
             assertFalse(injector.containsKey("quarkus.datasource.jdbc.url"));
             assertEquals(stack.catalogApiUrl(), injector.get("servicecatalog.catalog-api.url"));
 
+            // catalog-api's token file and each client's own token, fresh for this run
+            String tokenFile = Files.readString(stack.tokenFile(LocalStack.CATALOG_API));
+            assertTrue(tokenFile.contains(stack.adminToken() + ",admin,admin,\"servicecatalog:admins\""), "admin token");
+            assertTrue(tokenFile.contains(stack.developerToken() + ",developer,developer,\"servicecatalog:namespace:default\""));
+            assertTrue(tokenFile.contains(",system:servicecatalog:k8s-syncer,k8s-syncer,\"servicecatalog:system,servicecatalog:proxies\""));
+            assertEquals(Files.readString(stack.tokenFile(LocalStack.BROKER_GATEWAY)),
+                    Files.readString(Path.of(gw.get("servicecatalog.catalog-api.token-file"))));
+            assertTrue(tokenFile.contains(Files.readString(stack.tokenFile(LocalStack.BROKER_GATEWAY))
+                    + ",system:servicecatalog:broker-gateway,"));
+            assertFalse(gw.containsValue(stack.adminToken()), "no token on a command line");
+            assertEquals(32, Base64.getUrlDecoder().decode(stack.adminToken()).length);
+
             Map<String, String> api = stack.systemPropertiesFor(LocalStack.CATALOG_API);
+            assertEquals(stack.tokenFile(LocalStack.CATALOG_API).toString(), api.get("servicecatalog.auth.token-file"));
+            // HTTPS for kubectl, with a certificate made for this run
+            assertEquals(stack.catalogApiCertificate().toString(), api.get("quarkus.http.ssl.certificate.files"));
+            assertTrue(Files.readString(stack.catalogApiCertificate()).startsWith("-----BEGIN CERTIFICATE-----"));
+            assertTrue(Files.readString(Path.of(api.get("quarkus.http.ssl.certificate.key-files")))
+                    .startsWith("-----BEGIN PRIVATE KEY-----"));
             assertFalse(api.containsKey("servicecatalog.credentials.key"));
             assertFalse(api.containsKey("quarkus.kubernetes-client.api-server-url"));
             assertEquals(pg.jdbcUrl(db), api.get("quarkus.datasource.jdbc.url"));
@@ -122,6 +140,7 @@ class LocalStackTest {
             stack.close();
             try {
                 assertFalse(pg.databaseExists(db), "test database dropped on close");
+                assertFalse(Files.exists(stack.tokenFile(LocalStack.CATALOG_API).getParent()), "token files deleted on close");
                 assertFalse(stack.kafka().isRunning());
                 assertFalse(stack.kubernetes().isRunning());
             } finally {

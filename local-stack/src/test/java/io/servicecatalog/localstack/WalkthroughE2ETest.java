@@ -79,12 +79,14 @@ class WalkthroughE2ETest {
         .serviceProperty(LocalStack.MARIADB_BROKER, "broker.async-provision-seconds", "8")
         .build()
         .start();
+    CatalogApiAuth.install(stack);
     api = stack.catalogApiRestBase();
     examples = stack.root().resolve("examples");
   }
 
   @AfterAll
   static void stopTheMesh() {
+    CatalogApiAuth.uninstall();
     if (stack != null) {
       stack.close();
     }
@@ -116,6 +118,15 @@ class WalkthroughE2ETest {
         .body("{\"metadata\":{\"name\":\"MariaDB_Instance\"},\"spec\":{\"clusterServiceClassExternalName\":\"mariadb\",\"clusterServicePlanExternalName\":\"small\"}}")
         .post(api + "/namespaces/default/serviceinstances")
         .then().statusCode(422).body("details.causes.field", hasItem("metadata.name"));
+    // every request is authenticated and authorized (the stack's fresh tokens; the admin's is the default here)
+    given().header("Authorization", "Bearer not-a-token").get(api + "/serviceinstances").then().statusCode(401);
+    given().header("Authorization", "Bearer " + stack.developerToken()).get(api + "/serviceinstances")
+        .then().statusCode(403);
+    given().header("Authorization", "Bearer " + stack.developerToken()).get(api + "/namespaces/" + NS + "/serviceinstances")
+        .then().statusCode(200);
+    // HTTPS as well, for kubectl (which sends a token over TLS only)
+    given().relaxedHTTPSValidation().header("Authorization", "Bearer " + stack.adminToken())
+        .get(stack.catalogApiTlsUrl() + "/apis").then().statusCode(200);
     given().get(api + "/serviceinstances").then().statusCode(200).body("items.size()", equalTo(0));
     given().get(api + "/clusterservicebrokers").then().statusCode(200).body("items.size()", equalTo(0));
   }

@@ -14,10 +14,12 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 /** catalog-api's Kubernetes-style read API (the only reads broker-gateway makes of resources). */
 @RegisterRestClient(configKey = "catalog-api")
+@RegisterProvider(CatalogApiAuthentication.class)
 @Path("/apis/servicecatalog.k8s.io/v1beta1")
 @Produces(MediaType.APPLICATION_JSON)
 public interface CatalogApiClient {

@@ -49,6 +49,12 @@ public interface GatewayConfig {
     /** Base URL of catalog-api; the REST client "catalog-api" is wired to it. */
     @WithDefault("http://127.0.0.1:8080")
     String url();
+
+    /** The bearer token sent to catalog-api (read by catalogapi/CatalogApiAuthentication). */
+    Optional<String> token();
+
+    /** A file holding that token (a mounted Secret or projected token), read again when it changes. */
+    Optional<String> tokenFile();
   }
 
   interface Credentials {

@@ -5,6 +5,8 @@ import io.servicecatalog.model.Json;
 import io.servicecatalog.model.ServiceCatalog;
 import io.servicecatalog.model.events.AuditEvent;
 import io.servicecatalog.model.v1beta1.ResourceKind;
+import io.servicecatalog.model.v1beta1.UserInfo;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,6 +30,8 @@ public class RefusedWriteAudit {
   private static final String PREFIX = "/apis/" + ServiceCatalog.API_VERSION + "/";
   private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
 
+  @Inject CurrentVertxRequest current;
+
   @Inject
   @Channel("audit-direct")
   MutinyEmitter<String> emitter;
@@ -37,8 +41,20 @@ public class RefusedWriteAudit {
     if (response.getStatus() < 400 || !WRITES.contains(request.getMethod())) {
       return;
     }
-    String path = request.getUriInfo().getPath();
-    if (!path.startsWith(PREFIX)) {
+    String reason = response.getEntity() instanceof io.fabric8.kubernetes.api.model.Status status
+        ? status.getReason() : null;
+    refused(request.getMethod(), request.getUriInfo().getPath(), Callers.of(current.getCurrent()),
+        response.getStatus(), reason);
+  }
+
+  /**
+   * Audits a refused request: every refused write, and reads refused as forbidden (someone
+   * authenticated looking where they may not). Unauthenticated reads are not recorded: scanners
+   * would flood the trail with them.
+   */
+  public void refused(String method, String path, UserInfo user, int code, String reason) {
+    boolean write = WRITES.contains(method);
+    if (!path.startsWith(PREFIX) || (!write && code != 403)) {
       return;
     }
     String[] parts = path.substring(PREFIX.length()).split("/");
@@ -52,71 +68,28 @@ public class RefusedWriteAudit {
     String name = parts.length > at + 1 ? parts[at + 1] : null;
     String kind = ResourceKind.fromPlural(plural).map(ResourceKind::kind).orElse(plural);
     var data = Json.MAPPER.createObjectNode();
-    data.set("user", Json.MAPPER.valueToTree(Callers.of(new HeadersView(request))));
-    data.put("verb", request.getMethod().toLowerCase()).put("kind", kind).put("result", "Failure")
-        .put("code", response.getStatus());
+    data.set("user", Json.MAPPER.valueToTree(user == null ? Callers.anonymous() : user));
+    data.put("verb", method.toLowerCase()).put("kind", kind).put("result", "Failure").put("code", code);
     if (namespace != null) {
       data.put("namespace", namespace);
     }
     if (name != null) {
       data.put("name", name);
     }
-    if (response.getEntity() instanceof io.fabric8.kubernetes.api.model.Status status) {
-      data.put("reason", status.getReason());
+    if (reason != null) {
+      data.put("reason", reason);
     }
     String subject = path.substring(PREFIX.length());
     AuditEvent event = AuditEvent.of("/apis/" + ServiceCatalog.API_VERSION + "/catalog-api",
-        "io.servicecatalog." + ResourceStore.resourceName(kind) + ".write-refused", subject, data);
+        "io.servicecatalog." + ResourceStore.resourceName(kind) + (write ? ".write-refused" : ".read-refused"),
+        subject, data);
     try {
       String payload = Json.MAPPER.writeValueAsString(event);
       emitter.sendMessage(Message.of(payload).addMetadata(
               OutgoingKafkaRecordMetadata.<String>builder().withKey(subject).build()))
-          .subscribe().with(x -> {}, f -> LOG.warnf("could not audit a refused write: %s", f.getMessage()));
+          .subscribe().with(x -> {}, f -> LOG.warnf("could not audit a refused request: %s", f.getMessage()));
     } catch (Exception e) {
-      LOG.warnf("could not audit a refused write: %s", e.getMessage());
-    }
-  }
-
-  /** The request's headers as {@link Callers} reads them. */
-  private record HeadersView(ContainerRequestContext request) implements jakarta.ws.rs.core.HttpHeaders {
-    public java.util.List<String> getRequestHeader(String name) {
-      return request.getHeaders().get(name);
-    }
-
-    public String getHeaderString(String name) {
-      return request.getHeaderString(name);
-    }
-
-    public jakarta.ws.rs.core.MultivaluedMap<String, String> getRequestHeaders() {
-      return request.getHeaders();
-    }
-
-    public java.util.List<jakarta.ws.rs.core.MediaType> getAcceptableMediaTypes() {
-      return request.getAcceptableMediaTypes();
-    }
-
-    public java.util.List<java.util.Locale> getAcceptableLanguages() {
-      return request.getAcceptableLanguages();
-    }
-
-    public jakarta.ws.rs.core.MediaType getMediaType() {
-      return request.getMediaType();
-    }
-
-    public java.util.Locale getLanguage() {
-      return request.getLanguage();
-    }
-
-    public java.util.Map<String, jakarta.ws.rs.core.Cookie> getCookies() {
-      return request.getCookies();
-    }
-
-    public java.util.Date getDate() {
-      return request.getDate();
-    }
-
-    public int getLength() {
-      return request.getLength();
+      LOG.warnf("could not audit a refused request: %s", e.getMessage());
     }
   }
 }

@@ -16,6 +16,7 @@ import io.servicecatalog.model.Json;
 import io.servicecatalog.model.Names;
 import io.servicecatalog.model.ServiceCatalog;
 import io.servicecatalog.model.v1beta1.ResourceKind;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -58,6 +59,11 @@ public class ResourceEndpoint {
   @Inject Lifecycle lifecycle;
   @Inject OutboxRelay relay;
   @Inject Lister lister;
+  @Inject CurrentVertxRequest request;
+
+  private io.servicecatalog.model.v1beta1.UserInfo caller() {
+    return Callers.of(request.getCurrent());
+  }
 
   @GET
   @Operation(summary = "API discovery: the kinds served in servicecatalog.k8s.io/v1beta1")
@@ -281,14 +287,15 @@ public class ResourceEndpoint {
   }
 
   private Uni<Response> create(ResourceKind kind, String namespace, HttpHeaders headers, String body) {
-    Actor.set(new Actor(Callers.of(headers), "create"));
+    io.servicecatalog.model.v1beta1.UserInfo who = caller();
+    Actor.set(new Actor(who, "create"));
     JsonNode node = Bodies.parse(body, headers.getHeaderString(HttpHeaders.CONTENT_TYPE));
     CustomResource<?, ?> obj = Admission.admitCreate(kind, namespace, node);
     // Like the original's admission webhook: the identity is the caller's, not what was sent.
     if (obj instanceof ServiceInstance si) {
-      si.getSpec().userInfo = Callers.of(headers);
+      si.getSpec().userInfo = who;
     } else if (obj instanceof ServiceBinding sb) {
-      sb.getSpec().userInfo = Callers.of(headers);
+      sb.getSpec().userInfo = who;
     }
     return Panache.withTransaction(() -> lifecycle.create(kind, obj))
         .invoke(relay::kick)
@@ -297,30 +304,33 @@ public class ResourceEndpoint {
 
   private Uni<Response> replace(ResourceKind kind, String namespace, String name, HttpHeaders headers,
       String body, Admission.Target target) {
-    Actor.set(new Actor(Callers.of(headers), target == Admission.Target.STATUS ? "status" : "update"));
+    io.servicecatalog.model.v1beta1.UserInfo who = caller();
+    Actor.set(new Actor(who, target == Admission.Target.STATUS ? "status" : "update"));
     existingName(kind, name);
     JsonNode node = Bodies.parse(body, headers.getHeaderString(HttpHeaders.CONTENT_TYPE));
     return Panache.withTransaction(() -> lifecycle.update(kind, namespace, name, current -> node, target,
-            Callers.of(headers)))
+            who))
         .invoke(relay::kick)
         .map(obj -> Response.ok(obj).build());
   }
 
   private Uni<Response> patch(ResourceKind kind, String namespace, String name, HttpHeaders headers,
       String body, Admission.Target target) {
-    Actor.set(new Actor(Callers.of(headers), target == Admission.Target.STATUS ? "status" : "patch"));
+    io.servicecatalog.model.v1beta1.UserInfo who = caller();
+    Actor.set(new Actor(who, target == Admission.Target.STATUS ? "status" : "patch"));
     existingName(kind, name);
     String type = headers.getHeaderString(HttpHeaders.CONTENT_TYPE);
     JsonNode patch = Bodies.parseAny(body);
     return Panache.withTransaction(() -> lifecycle.update(kind, namespace, name,
-            current -> Patches.apply(type, current, patch), target, Callers.of(headers)))
+            current -> Patches.apply(type, current, patch), target, who))
         .invoke(relay::kick)
         .map(obj -> Response.ok(obj).build());
   }
 
   private Uni<Response> delete(ResourceKind kind, String namespace, String name, HttpHeaders headers) {
     existingName(kind, name);
-    Actor.set(new Actor(Callers.of(headers), "delete"));
+    io.servicecatalog.model.v1beta1.UserInfo who = caller();
+    Actor.set(new Actor(who, "delete"));
     return Panache.withTransaction(() -> lifecycle.delete(kind, namespace, name))
         .invoke(relay::kick)
         .map(obj -> Response.ok(obj).build());

@@ -6,6 +6,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 /**
@@ -15,6 +16,7 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
  * mapper is disabled for this client in application.properties.
  */
 @RegisterRestClient(configKey = "catalog-api")
+@RegisterProvider(CatalogApiAuthentication.class)
 @Path("/apis/servicecatalog.k8s.io/v1beta1")
 public interface CatalogApiClient {
 

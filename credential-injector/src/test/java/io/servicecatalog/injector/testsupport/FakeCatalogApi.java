@@ -34,6 +34,9 @@ public class FakeCatalogApi implements QuarkusTestResourceLifecycleManager {
   private final Map<String, AtomicInteger> failuresLeft = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
 
+  /** The token the injector is configured with; catalog-api's stand-in refuses requests without it. */
+  static final String TOKEN = "injector-test-token";
+
   @Override
   public Map<String, String> start() {
     try {
@@ -44,7 +47,8 @@ public class FakeCatalogApi implements QuarkusTestResourceLifecycleManager {
     server.createContext("/", this::handle);
     server.start();
     return Map.of(
-        "servicecatalog.catalog-api.url", "http://127.0.0.1:" + server.getAddress().getPort());
+        "servicecatalog.catalog-api.url", "http://127.0.0.1:" + server.getAddress().getPort(),
+        "servicecatalog.catalog-api.token", TOKEN);
   }
 
   @Override
@@ -71,6 +75,10 @@ public class FakeCatalogApi implements QuarkusTestResourceLifecycleManager {
       } else if (path.startsWith("/_test/requests/")) {
         String key = path.substring("/_test/requests/".length());
         send(exchange, 200, String.valueOf(requests.getOrDefault(key, new AtomicInteger()).get()));
+      } else if (path.startsWith(PREFIX)
+          && !("Bearer " + TOKEN).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+        // like catalog-api: every request must carry the injector's token
+        send(exchange, 401, "{\"kind\":\"Status\",\"code\":401,\"reason\":\"Unauthorized\"}");
       } else if (path.startsWith(PREFIX) && "GET".equals(method)) {
         // {ns}/servicebindings/{name}
         String[] parts = path.substring(PREFIX.length()).split("/");

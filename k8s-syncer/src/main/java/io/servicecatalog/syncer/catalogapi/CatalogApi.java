@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.servicecatalog.model.Json;
 import io.servicecatalog.model.ServiceCatalog;
+import io.servicecatalog.model.auth.CatalogApiToken;
 import io.servicecatalog.model.v1beta1.ResourceKind;
 import io.servicecatalog.syncer.config.SyncerConfig;
 import io.servicecatalog.syncer.reconcile.ObjectKey;
@@ -21,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -39,16 +41,23 @@ public class CatalogApi {
   private final String base;
   private final Duration requestTimeout;
   private final HttpClient http;
+  private final CatalogApiToken token;
 
   @Inject
   public CatalogApi(SyncerConfig config) {
     this(
         config.catalogApi().url(),
         config.catalogApi().connectTimeout(),
-        config.catalogApi().requestTimeout());
+        config.catalogApi().requestTimeout(),
+        new CatalogApiToken(config.catalogApi().token(), config.catalogApi().tokenFile()));
   }
 
   public CatalogApi(String url, Duration connectTimeout, Duration requestTimeout) {
+    this(url, connectTimeout, requestTimeout, new CatalogApiToken(Optional.empty(), Optional.empty()));
+  }
+
+  public CatalogApi(String url, Duration connectTimeout, Duration requestTimeout, CatalogApiToken token) {
+    this.token = token;
     this.base = url.replaceAll("/+$", "") + BASE_PATH;
     this.requestTimeout = requestTimeout;
     this.http =
@@ -129,14 +138,14 @@ public class CatalogApi {
     String q =
         "?watch=true&allowWatchBookmarks=true"
             + (resourceVersion == null ? "" : "&resourceVersion=" + enc(resourceVersion));
-    HttpRequest req =
+    HttpRequest.Builder req =
         HttpRequest.newBuilder(URI.create(base + "/" + kind.plural() + q))
             .header("Accept", "application/json")
-            .GET()
-            .build();
+            .GET();
+    authenticated(req);
     HttpResponse<InputStream> resp;
     try {
-      resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+      resp = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
     } catch (IOException e) {
       throw CatalogApiException.unreachable("WATCH " + kind.plural(), e);
     } catch (InterruptedException e) {
@@ -196,7 +205,13 @@ public class CatalogApi {
 
   // ------------------------------------------------------------------ plumbing
 
+  /** catalog-api authenticates every request: k8s-syncer's own token (servicecatalog:system, proxies). */
+  private void authenticated(HttpRequest.Builder request) {
+    token.authorization().ifPresent(a -> request.setHeader("Authorization", a));
+  }
+
   private ObjectNode send(HttpRequest.Builder request, String what) {
+    authenticated(request);
     HttpResponse<String> resp;
     try {
       resp =

@@ -23,6 +23,12 @@ public interface SyncerConfig {
     /** Timeout of one request (not of a watch stream). */
     @WithDefault("15s")
     Duration requestTimeout();
+
+    /** The bearer token sent to catalog-api (which must put k8s-syncer in its system and proxies groups). */
+    java.util.Optional<String> token();
+
+    /** A file holding that token (a mounted Secret or projected token), read again when it changes. */
+    java.util.Optional<String> tokenFile();
   }
 
   interface Syncer {

@@ -335,6 +335,13 @@ class K8sManifestsTest {
       String catalogApi = env(c).get("SERVICECATALOG_CATALOG_API_URL");
       if (catalogApi != null) {
         assertEquals("http://catalog-api.service-catalog.svc:8080", catalogApi);
+        // catalog-api authenticates every caller: each with its own token, from the Secret
+        JsonNode token =
+            find(c.path("env"), e -> e.path("name").asText().equals("SERVICECATALOG_CATALOG_API_TOKEN"));
+        assertEquals(
+            d.path("metadata").path("name").asText(),
+            token.path("valueFrom").path("secretKeyRef").path("key").asText(),
+            d.path("metadata").path("name").asText() + " sends its own catalog-api token");
       }
     }
     JsonNode key =
