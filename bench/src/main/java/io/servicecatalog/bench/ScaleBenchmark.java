@@ -735,6 +735,9 @@ public final class ScaleBenchmark {
             throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
                 .header("Accept", "application/json");
+        if (stack != null && url.startsWith(stack.catalogApiUrl())) {
+            b.header("Authorization", "Bearer " + stack.adminToken()); // catalog-api authenticates every call
+        }
         if (body != null) {
             b.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofString(body));
         } else {

@@ -797,7 +797,8 @@ class FaultSuiteE2ETest {
   static HttpResponse<String> catalog(String method, String path, String body, String contentType)
       throws IOException, InterruptedException {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(30))
-        .header("Accept", "application/json");
+        .header("Accept", "application/json")
+        .header("Authorization", "Bearer " + stack.adminToken());
     if (body != null) {
       b.header("Content-Type", contentType != null ? contentType : "application/json")
           .method(method, HttpRequest.BodyPublishers.ofString(body));

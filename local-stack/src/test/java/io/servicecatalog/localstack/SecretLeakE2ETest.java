@@ -91,11 +91,13 @@ class SecretLeakE2ETest {
         .serviceProperty(LocalStack.CATALOG_API, "quarkus.log.category.\"io.servicecatalog\".level", "DEBUG")
         .build()
         .start();
+    CatalogApiAuth.install(stack);
     api = stack.catalogApiRestBase();
   }
 
   @AfterAll
   static void stopTheMesh() {
+    CatalogApiAuth.uninstall();
     if (stack != null) {
       stack.close();
     }

@@ -90,10 +90,12 @@ class TlsInfrastructureTest {
             "kafka.ssl.truststore.location", ca))
         .build()
         .start();
+    CatalogApiAuth.install(stack);
   }
 
   @AfterAll
   static void stop() {
+    CatalogApiAuth.uninstall();
     if (stack != null) {
       stack.close();
     }

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import io.servicecatalog.gateway.config.GatewayConfig;
 
 /**
  * Brokers, classes and plans as last read from catalog-api or seen on the resource topic, kept
@@ -39,9 +39,8 @@ public class CatalogObjectCache {
   private final LongSupplier clock;
 
   @Inject
-  public CatalogObjectCache(
-      @ConfigProperty(name = "servicecatalog.catalog-api.cache-ttl", defaultValue = "5s") Duration ttl) {
-    this(ttl, System::nanoTime);
+  public CatalogObjectCache(GatewayConfig config) {
+    this(config.catalogApi().cacheTtl(), System::nanoTime);
   }
 
   CatalogObjectCache(Duration ttl, LongSupplier clock) {

@@ -55,6 +55,13 @@ public interface GatewayConfig {
 
     /** A file holding that token (a mounted Secret or projected token), read again when it changes. */
     Optional<String> tokenFile();
+
+    /**
+     * How long brokers, classes and plans read from catalog-api (or seen on the resource topic)
+     * are used before being read again; 0 reads them for every step.
+     */
+    @WithDefault("5s")
+    Duration cacheTtl();
   }
 
   interface Credentials {
