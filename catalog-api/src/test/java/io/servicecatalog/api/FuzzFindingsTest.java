@@ -18,6 +18,33 @@ import org.junit.jupiter.api.Test;
 class FuzzFindingsTest {
   static final String API = "/apis/servicecatalog.k8s.io/v1beta1";
 
+  @io.quarkus.test.common.http.TestHTTPResource("/")
+  java.net.URL base;
+
+  @Test
+  void aWatchEndsAtItsTimeoutAndZeroMeansTheServersLimit() throws Exception {
+    // timeoutSeconds=0 used to reach a zero-delay timer: the exception was dropped (in the log) and
+    // the watch got no end at all. Like kube-apiserver, 0 now means the server's own limit.
+    String ns = "fuzz-watch-" + System.nanoTime();
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    java.util.function.Function<String, java.net.http.HttpRequest> watch = t -> java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+            base.toString().replaceAll("/$", "") + API + "/namespaces/" + ns + "/servicebindings?watch=true&timeoutSeconds=" + t))
+        .header("Authorization", TestCredentials.AUTHORIZATION).build();
+    // one second: the stream ends by itself
+    var oneSecond = http.sendAsync(watch.apply("1"), java.net.http.HttpResponse.BodyHandlers.ofString());
+    org.junit.jupiter.api.Assertions.assertEquals(200, oneSecond.get(15, java.util.concurrent.TimeUnit.SECONDS).statusCode());
+    // zero: open, streaming like any other watch
+    java.util.concurrent.LinkedBlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+    var zero = http.sendAsync(watch.apply("0"), java.net.http.HttpResponse.BodyHandlers.ofLines());
+    zero.thenAccept(r -> r.body().forEach(lines::add));
+    given().contentType(ContentType.JSON).body("{\"metadata\":{\"name\":\"b0\"},\"spec\":{\"instanceRef\":{\"name\":\"none\"}}}")
+        .post(API + "/namespaces/" + ns + "/servicebindings").then().statusCode(201);
+    String added = lines.poll(15, java.util.concurrent.TimeUnit.SECONDS);
+    zero.cancel(true);
+    org.junit.jupiter.api.Assertions.assertTrue(added != null && added.contains("\"type\":\"ADDED\"")
+        && added.contains("\"b0\""), String.valueOf(added));
+  }
+
   @Test
   void aNulCharacterInANameIsNotFoundNot500() {
     given().urlEncodingEnabled(false).contentType("application/merge-patch+json")

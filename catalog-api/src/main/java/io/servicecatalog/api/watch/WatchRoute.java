@@ -90,6 +90,11 @@ public class WatchRoute {
     }
     String since = ctx.request().getParam("resourceVersion");
     long timeout = parseLong(ctx.request().getParam("timeoutSeconds"), defaultTimeoutSeconds);
+    if (timeout <= 0 || timeout > defaultTimeoutSeconds) {
+      // As kube-apiserver: 0 (or nonsense) means the server's own limit. A zero delay also cannot
+      // be scheduled as a timer (a fuzzed request found that the exception was dropped).
+      timeout = defaultTimeoutSeconds;
+    }
     boolean bookmarks = "true".equals(ctx.request().getParam("allowWatchBookmarks"));
     Watch w = new Watch(ctx, kind, namespace, selector, bookmarks, timeout);
     w.asTable = io.servicecatalog.api.query.Tables.wanted(ctx.request().getHeader("Accept"));
