@@ -1,6 +1,5 @@
 package io.servicecatalog.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.servicecatalog.localstack.LocalStack;
 import io.servicecatalog.localstack.Postgres;
@@ -629,16 +628,10 @@ public final class LifecycleBenchmark {
             return false;
         }
         try {
-            JsonNode conditions = JSON.readTree(r.body()).path("status").path("conditions");
-            for (JsonNode c : conditions) {
-                if ("Ready".equals(c.path("type").asText())) {
-                    return "True".equals(c.path("status").asText());
-                }
-            }
+            return WatchObserver.isReady(JSON.readTree(r.body()));
         } catch (IOException e) {
             return false;
         }
-        return false;
     }
 
     void awaitTrue(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
