@@ -101,6 +101,73 @@ class AuditTrailTest {
     assertEquals("system:servicecatalog:broker-gateway", prov.at("/data/user/username").asText());
   }
 
+  /** credential-injector confirms a deleted Secret once per event it sees; only the first is a change. */
+  @Test
+  void repeatedSecretDeletionConfirmationsAreAuditedOnce() throws Exception {
+    String ns = "sdel-" + UUID.randomUUID().toString().substring(0, 6);
+    String broker = "sb-" + ns;
+    String brokerUid = given().contentType(ContentType.JSON).header("X-Remote-User", "admin")
+        .body("{\"metadata\":{\"name\":\"" + broker + "\"},\"spec\":{\"url\":\"http://127.0.0.1:1\"}}")
+        .post(API + "/clusterservicebrokers").then().statusCode(201).extract().path("metadata.uid");
+    OperationResult fetched = OperationResult.about("broker-gateway", "ClusterServiceBroker", null, broker, brokerUid, 1L)
+        .op(Operation.FETCH_CATALOG, Outcome.SUCCEEDED, "FetchedCatalog", null);
+    fetched.catalog = Json.MAPPER.readTree("""
+        {"services":[{"id":"%s","name":"svc-%s","description":"d","bindable":true,
+          "plans":[{"id":"%s","name":"p","description":"d"}]}]}""".formatted(UUID.randomUUID(), ns, UUID.randomUUID()));
+    publish(fetched);
+    await().atMost(Duration.ofSeconds(20)).until(() -> "True".equals(given().get(API + "/clusterservicebrokers/" + broker)
+        .then().extract().path("status.conditions[0].status")));
+    String instanceUid = given().contentType(ContentType.JSON).header("X-Remote-User", "alice")
+        .body("{\"metadata\":{\"name\":\"db\"},\"spec\":{\"clusterServiceClassExternalName\":\"svc-" + ns + "\"}}")
+        .post(API + "/namespaces/" + ns + "/serviceinstances").then().statusCode(201).extract().path("metadata.uid");
+    publish(OperationResult.about("broker-gateway", "ServiceInstance", ns, "db", instanceUid, 1L)
+        .op(Operation.PROVISION, Outcome.SUCCEEDED, "ProvisionedSuccessfully", null));
+    await().atMost(Duration.ofSeconds(20)).until(() -> "Provisioned".equals(given()
+        .get(API + "/namespaces/" + ns + "/serviceinstances/db").then().extract().path("status.provisionStatus")));
+    String uid = given().contentType(ContentType.JSON).header("X-Remote-User", "alice")
+        .body("{\"metadata\":{\"name\":\"b\"},\"spec\":{\"instanceRef\":{\"name\":\"db\"},\"secretName\":\"b-s\"}}")
+        .post(API + "/namespaces/" + ns + "/servicebindings").then().statusCode(201).extract().path("metadata.uid");
+    String path = API + "/namespaces/" + ns + "/servicebindings/b";
+    publish(OperationResult.about("broker-gateway", "ServiceBinding", ns, "b", uid, 1L)
+        .op(Operation.BIND, Outcome.SUCCEEDED, "InjectingBindResult", null));
+    OperationResult injected = OperationResult.about("credential-injector", "ServiceBinding", ns, "b", uid, 1L)
+        .op(Operation.INJECT_SECRET, Outcome.SUCCEEDED, "InjectedBindResult", null);
+    injected.secretName = "b-s";
+    publish(injected);
+    await().atMost(Duration.ofSeconds(20)).until(() -> "b-s".equals(given().get(path).then().extract().path("status.binding.name")));
+
+    given().header("X-Remote-User", "alice").delete(path).then().statusCode(200);
+    for (int i = 0; i < 3; i++) {
+      publish(OperationResult.about("credential-injector", "ServiceBinding", ns, "b", uid, 1L)
+          .op(Operation.DELETE_SECRET, Outcome.SUCCEEDED, "CredentialsSecretDeleted", null));
+    }
+    await().atMost(Duration.ofSeconds(20)).until(() -> "UnbindingRequestInFlight".equals(
+        given().get(path).then().extract().path("status.conditions[0].reason")));
+    publish(OperationResult.about("broker-gateway", "ServiceBinding", ns, "b", uid, 1L)
+        .op(Operation.UNBIND, Outcome.SUCCEEDED, "UnboundSuccessfully", null));
+    await().atMost(Duration.ofSeconds(20)).until(() -> given().get(path).then().extract().statusCode() == 404);
+
+    List<String> types = new ArrayList<>();
+    Properties c = new Properties();
+    c.put("bootstrap.servers", KafkaTestResource.bootstrapServers());
+    c.put("group.id", "sdel-" + UUID.randomUUID());
+    c.put("auto.offset.reset", "earliest");
+    try (var consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
+      consumer.subscribe(List.of(Topics.AUDIT));
+      await().atMost(Duration.ofSeconds(30)).until(() -> {
+        for (var r : consumer.poll(Duration.ofMillis(300))) {
+          if (uid.equals(r.key())) {
+            types.add(Json.MAPPER.readTree(r.value()).get("type").asText());
+          }
+        }
+        return types.contains("io.servicecatalog.binding.deleted");
+      });
+    }
+    assertEquals(1, types.stream().filter("io.servicecatalog.binding.secret-deleted"::equals).count(), types.toString());
+    assertTrue(types.indexOf("io.servicecatalog.binding.secret-deleted") < types.indexOf("io.servicecatalog.binding.unbound"),
+        types.toString());
+  }
+
   @Test
   void refusedWritesAreAuditedWithWhoAndWhy() throws Exception {
     String ns = "refused-" + UUID.randomUUID().toString().substring(0, 6);

@@ -54,6 +54,10 @@ public class ResultApplier {
             r.namespace, r.name);
         return Uni.createFrom().voidItem();
       }
+      if (isRepeatedSecretDeletion(e, r)) {
+        LOG.debugf("result %s for %s/%s repeats a Secret deletion already applied", r.resultId, r.namespace, r.name);
+        return Uni.createFrom().voidItem();
+      }
       Uni<Void> applied = switch (ResourceKind.fromKind(e.kind).orElseThrow()) {
         case CLUSTER_SERVICE_BROKER, SERVICE_BROKER -> broker(e, r);
         case SERVICE_INSTANCE -> instance(e, r);
@@ -63,6 +67,22 @@ public class ResultApplier {
       // The outcome first: what the broker did comes before the state change it causes.
       return outcomeAudit(e, r).flatMap(x -> applied);
     });
+  }
+
+  /**
+   * credential-injector confirms a deleted Secret each time it sees the deleting binding, so a
+   * binding gets several confirmations. Only the first is a state change (and an audit event):
+   * once the unbind stage has begun, the Secret is known to be gone.
+   */
+  private boolean isRepeatedSecretDeletion(ResourceEntity e, OperationResult r) {
+    if (r.operation != OperationResult.Operation.DELETE_SECRET || r.outcome != Outcome.SUCCEEDED
+        || ResourceKind.fromKind(e.kind).orElse(null) != ResourceKind.SERVICE_BINDING) {
+      return false;
+    }
+    ServiceBinding b = store.read(e, ServiceBinding.class);
+    ServiceBindingStatus st = b.getStatus();
+    return b.getMetadata().getDeletionTimestamp() != null && st != null && st.binding == null
+        && ServiceBindingStatus.OP_UNBIND.equals(st.currentOperation);
   }
 
   /** The outcome as an audit event (io.servicecatalog.instance.provisioned and the like). */
