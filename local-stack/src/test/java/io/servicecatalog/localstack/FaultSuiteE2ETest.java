@@ -86,6 +86,8 @@ class FaultSuiteE2ETest {
   static final Map<String, AtomicInteger> faults = new ConcurrentHashMap<>();
   static final Map<String, AtomicInteger> lifecycleOutcomes = new ConcurrentHashMap<>();
   static final Map<String, AtomicInteger> failureSteps = new ConcurrentHashMap<>();
+  /** catalog-api's 5xx answers by code and reason: 503 (database or Kafka briefly away) is fine, 500 is a bug. */
+  static final Map<String, AtomicInteger> serverErrors = new ConcurrentHashMap<>();
   /** uid -> externalID of every instance and binding the suite created (known to catalog-api). */
   static final Map<String, String> createdUids = new ConcurrentHashMap<>();
   static final Set<String> keptInstances = ConcurrentHashMap.newKeySet();
@@ -185,6 +187,8 @@ class FaultSuiteE2ETest {
     report(next.get(), runSeconds, settled, settleSeconds);
     assertTrue(settled, "the catalog and the broker did not converge after the faults stopped: " + differences());
     assertEquals(List.of(), violations, "invariant violations");
+    assertTrue(serverErrors.keySet().stream().noneMatch(k -> k.startsWith("500")),
+        "catalog-api answered 500 (an internal error, not an outage): " + snapshot(serverErrors));
     assertTrue(faults.keySet().containsAll(List.of("kill " + LocalStack.CATALOG_API, "kill " + LocalStack.BROKER_GATEWAY,
         "kill " + LocalStack.CREDENTIAL_INJECTOR, "kill " + LocalStack.K8S_SYNCER, "kill two at once",
         "restart Kafka", "restart PostgreSQL", "broker 5xx", "broker hang", "broker malformed", "broker down")), "every fault kind injected: " + faults.keySet());
@@ -748,6 +752,7 @@ class FaultSuiteE2ETest {
     b.append(" lifecycle outcomes: ").append(snapshot(lifecycleOutcomes)).append(nl);
     b.append(" failed steps (before clean-up): ").append(snapshot(failureSteps)).append(nl);
     b.append(" faults injected: ").append(snapshot(faults)).append(nl);
+    b.append(" catalog-api 5xx answers: ").append(snapshot(serverErrors)).append(nl);
     b.append(" OSB calls by outcome at the broker: ").append(broker.outcomeCounts()).append(nl);
     int instanceCreations = sum(broker.instanceCreations());
     int bindingCreations = sum(broker.bindingCreations());
@@ -792,7 +797,17 @@ class FaultSuiteE2ETest {
     } else {
       b.method(method, HttpRequest.BodyPublishers.noBody());
     }
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() >= 500) {
+      String reason = "";
+      try {
+        reason = JSON.readTree(r.body()).path("reason").asText("");
+      } catch (IOException notStatus) {
+        reason = "(not a Status)";
+      }
+      count(serverErrors, r.statusCode() + " " + reason);
+    }
+    return r;
   }
 
   /** {@link #catalog} with null for "catalog-api not reachable right now" (it may have been killed). */

@@ -70,8 +70,39 @@ public class ErrorMappers {
       return respond(ApiException.badRequest(
           "the request contains a value that cannot be stored (for example a NUL character)").status());
     }
+    if (databaseUnavailable(e, sqlState)) {
+      // PostgreSQL restarting or unreachable: nothing was changed, and the same request will work
+      // once the pool has fresh connections. 503 + Retry-After lets clients (client-go too) retry.
+      LOG.warnf("database unavailable, answering 503: %s", rootMessage(e));
+      Response r = respond(ApiException.of(503, "ServiceUnavailable",
+          "the catalog's database is unavailable; retry shortly", null, null, List.of()).status());
+      return Response.fromResponse(r).header("Retry-After", "1").build();
+    }
     LOG.error("request failed", e);
     return respond(internal().status());
+  }
+
+  /** Connection-level failures (closed, refused, server shutting down), not errors in the request. */
+  public static boolean databaseUnavailable(Throwable e, String sqlState) {
+    if (sqlState != null && (sqlState.startsWith("08") || sqlState.equals("57P01") || sqlState.equals("57P02")
+        || sqlState.equals("57P03"))) {
+      return true;
+    }
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof io.vertx.sqlclient.ClosedConnectionException || t instanceof java.net.ConnectException
+          || t instanceof java.nio.channels.ClosedChannelException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
   }
 
   private static String sqlState(Throwable e) {
