@@ -217,6 +217,44 @@ class CustomResourceSyncTest {
     assertEquals(writes, catalogWrites(name), "no POST/PUT/DELETE to catalog-api");
   }
 
+  /**
+   * Events that change nothing (the echo of the syncer's own writes, a repeated key) are settled
+   * from the caches: no GET to catalog-api. The periodic resync still reads both sides fresh.
+   */
+  @Test
+  void aKeyWithNothingToDoCostsNoRequestButTheResyncReadsFresh() throws Exception {
+    String name = unique("inst");
+    createInstance(name, "alice");
+    awaitSynced(ResourceKind.SERVICE_INSTANCE, NS, name);
+    fake.serverUpdate(
+        ResourceKind.SERVICE_INSTANCE, NS, name, o -> ready(o, "ProvisionedSuccessfully"));
+    eventually()
+        .until(
+            () -> get(ResourceKind.SERVICE_INSTANCE, NS, name).path("status").path("lastConditionState").asText(),
+            "Ready"::equals);
+    Thread.sleep(500); // the echo of the mirror write has come and gone
+    int gets = fake.requests("GET", "/serviceinstances/" + name).size();
+    int writes = catalogWrites(name);
+    ObjectKey key = ObjectKey.of(ResourceKind.SERVICE_INSTANCE, NS, name);
+    for (int i = 0; i < 5; i++) {
+      controller.queue().add(key);
+      Thread.sleep(100);
+    }
+    Thread.sleep(500);
+    assertEquals(gets, fake.requests("GET", "/serviceinstances/" + name).size(), "no GET for an in-sync key");
+
+    controller.resyncAll();
+    eventually().until(() -> fake.requests("GET", "/serviceinstances/" + name).size() > gets);
+    assertEquals(writes, catalogWrites(name), "no write either way");
+
+    // a real change still goes through: the catalog's status reaches the custom resource
+    fake.serverUpdate(ResourceKind.SERVICE_INSTANCE, NS, name, o -> ready(o, "UpdatedSuccessfully"));
+    eventually()
+        .until(
+            () -> get(ResourceKind.SERVICE_INSTANCE, NS, name).path("status").path("conditions").toString(),
+            c -> c.contains("UpdatedSuccessfully"));
+  }
+
   @Test
   void aConflictFromTheCatalogIsRetriedOnFreshState() {
     String name = unique("inst");

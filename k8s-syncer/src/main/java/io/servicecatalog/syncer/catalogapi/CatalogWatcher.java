@@ -1,6 +1,7 @@
 package io.servicecatalog.syncer.catalogapi;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.servicecatalog.model.v1beta1.ResourceKind;
 import io.servicecatalog.syncer.catalogapi.CatalogApi.WatchEnd;
 import io.servicecatalog.syncer.reconcile.ObjectKey;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
@@ -18,8 +20,12 @@ import org.jboss.logging.Logger;
  * Follows one kind in catalog-api and hands the key of every object that changed (or disappeared)
  * to the work queue: list, then watch from the list's resourceVersion; after a broken or expired
  * watch, list again (the difference with what was known before is what changed meanwhile). A
- * catalog-api that cannot watch is listed every poll interval instead. Only keys and
- * resourceVersions are kept: the reconciler always reads the object fresh.
+ * catalog-api that cannot watch is listed every poll interval instead.
+ *
+ * <p>It also keeps the last state it saw of every object (compact JSON bytes), updated before the
+ * key is handed on, so that the reconciler can tell from memory that an object needs nothing: the
+ * echo of the syncer's own writes then costs no request. Any step that writes is decided on
+ * objects read fresh.
  */
 public final class CatalogWatcher implements Runnable {
   private static final Logger LOG = Logger.getLogger(CatalogWatcher.class);
@@ -28,9 +34,12 @@ public final class CatalogWatcher implements Runnable {
   private final CatalogApi api;
   private final Consumer<ObjectKey> changed;
   private final Duration pollInterval;
-  private final Map<ObjectKey, String> known = new HashMap<>();
+  /** Last seen state per object: its resourceVersion and its JSON. */
+  private final Map<ObjectKey, Seen> known = new HashMap<>();
   private volatile boolean running = true;
   private volatile boolean listedOnce;
+  /** The cache reflects a list plus an unbroken watch (or the last poll, without watch). */
+  private boolean current;
   private volatile boolean watchSupported = true;
   private volatile InputStream openStream;
   private String lastError;
@@ -56,6 +65,40 @@ public final class CatalogWatcher implements Runnable {
     return watchSupported;
   }
 
+  private record Seen(String resourceVersion, byte[] json) {
+    static Seen of(JsonNode obj) {
+      try {
+        return new Seen(
+            obj.path("metadata").path("resourceVersion").asText(""),
+            io.servicecatalog.model.Json.MAPPER.writeValueAsBytes(obj));
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  /**
+   * The object as last listed or watched: empty when it is not there; null when nothing can be
+   * said yet (never listed, or watch broken and not listed again).
+   */
+  public Optional<ObjectNode> cached(ObjectKey key) {
+    Seen seen;
+    synchronized (this) {
+      if (!current) {
+        return null;
+      }
+      seen = known.get(key);
+    }
+    if (seen == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of((ObjectNode) io.servicecatalog.model.Json.MAPPER.readTree(seen.json()));
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
   /** Keys of every object known now (for the periodic resync). */
   public synchronized Set<ObjectKey> keys() {
     return new HashSet<>(known.keySet());
@@ -67,6 +110,9 @@ public final class CatalogWatcher implements Runnable {
     while (running) {
       try {
         String rv = relist();
+        synchronized (this) {
+          current = true;
+        }
         listedOnce = true;
         backoff = pollInterval;
         lastError = null;
@@ -74,6 +120,7 @@ public final class CatalogWatcher implements Runnable {
           long started = System.nanoTime();
           WatchEnd end = api.watch(kind, rv, in -> openStream = in, this::onEvent);
           openStream = null;
+          notCurrent();
           if (Duration.ofNanos(System.nanoTime() - started).compareTo(pollInterval) < 0) {
             sleep(pollInterval); // a watch that ends at once must not turn into a busy loop
           }
@@ -88,6 +135,7 @@ public final class CatalogWatcher implements Runnable {
           sleep(pollInterval);
         }
       } catch (CatalogApiException e) {
+        notCurrent();
         if (!running) {
           return;
         }
@@ -103,6 +151,7 @@ public final class CatalogWatcher implements Runnable {
                 ? Duration.ofSeconds(30)
                 : backoff.multipliedBy(2);
       } catch (RuntimeException e) {
+        notCurrent();
         if (!running) {
           return;
         }
@@ -115,14 +164,15 @@ public final class CatalogWatcher implements Runnable {
   /** Lists the kind, reports what differs from what was known, returns the list's version. */
   private String relist() {
     JsonNode list = api.list(kind);
-    Map<ObjectKey, String> now = new HashMap<>();
+    Map<ObjectKey, Seen> now = new HashMap<>();
     for (JsonNode item : list.path("items")) {
-      now.put(key(item), item.path("metadata").path("resourceVersion").asText(""));
+      now.put(key(item), Seen.of(item));
     }
     Set<ObjectKey> report = new HashSet<>();
     synchronized (this) {
-      for (Map.Entry<ObjectKey, String> e : now.entrySet()) {
-        if (!e.getValue().equals(known.get(e.getKey()))) {
+      for (Map.Entry<ObjectKey, Seen> e : now.entrySet()) {
+        Seen before = known.get(e.getKey());
+        if (before == null || !e.getValue().resourceVersion().equals(before.resourceVersion())) {
           report.add(e.getKey());
         }
       }
@@ -150,10 +200,15 @@ public final class CatalogWatcher implements Runnable {
       if ("DELETED".equals(type)) {
         known.remove(key);
       } else {
-        known.put(key, obj.path("metadata").path("resourceVersion").asText(""));
+        known.put(key, Seen.of(obj));
       }
     }
     changed.accept(key);
+  }
+
+  /** Between a watch's end and the next list, changes may be missed: nothing is said from memory. */
+  private synchronized void notCurrent() {
+    current = false;
   }
 
   private ObjectKey key(JsonNode obj) {

@@ -27,6 +27,10 @@ import org.jboss.logging.Logger;
  * Brings one object's two sides in step: reads the custom resource and the catalog object fresh,
  * asks {@link SyncRules} for the next step, performs it, and repeats until in sync or waiting. A
  * 409 from either side (someone wrote in between) just means "read again and decide again".
+ *
+ * <p>Before reading anything it asks the same question of the {@link CachedViews}: when the cached
+ * state needs nothing (the usual case, an event that echoes the syncer's own write) the pass ends
+ * there without a request to either API.
  */
 @ApplicationScoped
 public class ResourceReconciler {
@@ -51,13 +55,16 @@ public class ResourceReconciler {
   private final KubeEvents events;
   private final BindingSecrets secrets;
   private final MeterRegistry meters;
+  private final CachedViews cached;
 
   public ResourceReconciler(
       CustomResources kube,
       CatalogApi catalog,
       KubeEvents events,
       BindingSecrets secrets,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      CachedViews cached) {
+    this.cached = cached;
     this.kube = kube;
     this.catalog = catalog;
     this.events = events;
@@ -66,6 +73,15 @@ public class ResourceReconciler {
   }
 
   public Outcome reconcile(ObjectKey key) {
+    CachedViews.Snapshot seen = cached.get(key);
+    if (seen != null) {
+      Step step = SyncRules.decide(seen.customResource(), seen.catalogObject());
+      if (step == Step.IN_SYNC || step == Step.WAIT) {
+        meters.counter("servicecatalog.syncer.reconciles", "kind", key.kind().kind(), "reads", "cache").increment();
+        return step == Step.IN_SYNC ? Outcome.IN_SYNC : Outcome.WAITING;
+      }
+    }
+    meters.counter("servicecatalog.syncer.reconciles", "kind", key.kind().kind(), "reads", "fresh").increment();
     for (int i = 0; i < MAX_STEPS; i++) {
       ObjectNode cr = kube.get(key);
       ObjectNode c = catalog.get(key);

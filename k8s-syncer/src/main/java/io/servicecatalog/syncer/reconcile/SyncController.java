@@ -42,6 +42,7 @@ public class SyncController {
   private final ResourceReconciler reconciler;
   private final SyncerConfig config;
   private final MeterRegistry meters;
+  private final CachedViews cached;
   private final Map<ResourceKind, SharedIndexInformer<GenericKubernetesResource>> informers =
       new EnumMap<>(ResourceKind.class);
   private final List<CatalogWatcher> watchers = new ArrayList<>();
@@ -57,7 +58,9 @@ public class SyncController {
       CatalogApi catalog,
       ResourceReconciler reconciler,
       SyncerConfig config,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      CachedViews cached) {
+    this.cached = cached;
     this.resources = resources;
     this.catalog = catalog;
     this.reconciler = reconciler;
@@ -99,6 +102,7 @@ public class SyncController {
       CatalogWatcher watcher =
           new CatalogWatcher(kind, catalog, queue::add, config.syncer().pollInterval());
       watchers.add(watcher);
+      cached.register(kind, informer, watcher);
       Thread t = new Thread(watcher, "catalog-watch-" + kind.plural());
       t.setDaemon(true);
       t.start();
@@ -137,23 +141,30 @@ public class SyncController {
     threads.forEach(Thread::interrupt);
     informers.clear();
     watchers.clear();
+    cached.clear();
     threads.clear();
     LOG.info("k8s-syncer stopped");
   }
 
-  /** Every key either side knows goes through the reconciler again. */
+  /**
+   * Every key either side knows goes through the reconciler again, on fresh reads: the safety net
+   * for anything the caches or the events missed (a Secret that lost its owner, say).
+   */
   public void resyncAll() {
     int n = 0;
     for (Map.Entry<ResourceKind, SharedIndexInformer<GenericKubernetesResource>> e :
         informers.entrySet()) {
       for (GenericKubernetesResource r : e.getValue().getStore().list()) {
-        queue.add(
-            ObjectKey.of(e.getKey(), r.getMetadata().getNamespace(), r.getMetadata().getName()));
+        ObjectKey key =
+            ObjectKey.of(e.getKey(), r.getMetadata().getNamespace(), r.getMetadata().getName());
+        cached.requireFreshReads(key);
+        queue.add(key);
         n++;
       }
     }
     for (CatalogWatcher w : watchers) {
       for (ObjectKey k : w.keys()) {
+        cached.requireFreshReads(k);
         queue.add(k);
         n++;
       }
@@ -196,7 +207,10 @@ public class SyncController {
             queue.forget(key);
             queue.addAfter(key, config.syncer().waitRecheck());
           }
-          case AGAIN -> queue.addRateLimited(key);
+          case AGAIN -> {
+            cached.requireFreshReads(key);
+            queue.addRateLimited(key);
+          }
         }
       } catch (CatalogApiException e) {
         meters
@@ -204,6 +218,7 @@ public class SyncController {
                 "servicecatalog.syncer.errors", "kind", key.kind().kind(), "side", "catalog-api")
             .increment();
         logFailure(key, e);
+        cached.requireFreshReads(key);
         queue.addRateLimited(key);
       } catch (RuntimeException e) {
         meters
@@ -211,6 +226,7 @@ public class SyncController {
                 "servicecatalog.syncer.errors", "kind", key.kind().kind(), "side", "kubernetes")
             .increment();
         logFailure(key, e);
+        cached.requireFreshReads(key);
         queue.addRateLimited(key);
       } finally {
         inFlight.decrementAndGet();
