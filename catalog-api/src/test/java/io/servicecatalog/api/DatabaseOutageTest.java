@@ -41,6 +41,11 @@ class DatabaseOutageTest {
     Response shuttingDown = new ErrorMappers().unexpected(new RuntimeException(
         new PgException("terminating connection due to administrator command", "FATAL", "57P01", null)));
     assertEquals(503, shuttingDown.getStatus());
+    Response reset = new ErrorMappers().unexpected(new RuntimeException(new java.net.SocketException("Connection reset")));
+    assertEquals(503, reset.getStatus());
+    Response inactive = new ErrorMappers().unexpected(new org.hibernate.HibernateException(
+        new io.vertx.core.impl.NoStackTraceThrowable("Connection is not active now, current status: CLOSED")));
+    assertEquals(503, inactive.getStatus());
     // a bug stays a 500
     Response bug = new ErrorMappers().unexpected(new IllegalStateException("bug"));
     assertEquals(500, bug.getStatus());

@@ -89,8 +89,13 @@ public class ErrorMappers {
       return true;
     }
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof io.vertx.sqlclient.ClosedConnectionException || t instanceof java.net.ConnectException
+      if (t instanceof io.vertx.sqlclient.ClosedConnectionException || t instanceof java.net.SocketException
           || t instanceof java.nio.channels.ClosedChannelException) {
+        return true; // (ConnectException, "Connection reset" are SocketExceptions)
+      }
+      // Vert.x says "this pooled connection died" only in words, in an exception without a type of its own
+      if (t instanceof io.vertx.core.impl.NoStackTraceThrowable && t.getMessage() != null
+          && t.getMessage().startsWith("Connection is not active")) {
         return true;
       }
     }
