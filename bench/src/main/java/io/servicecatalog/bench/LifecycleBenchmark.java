@@ -210,6 +210,8 @@ public final class LifecycleBenchmark {
             serviceProperties.forEach(builder::serviceProperties);
             if (jvmOptions != null) {
                 builder.jvmOptions(jvmOptions);
+            } else {
+                manifestJvmOptions(services).forEach(builder::jvmOptions);
             }
             long t0 = System.nanoTime();
             try (LocalStack s = builder.build()) {
@@ -309,6 +311,19 @@ public final class LifecycleBenchmark {
         say("broker registered and Ready; catalog has " + InMemoryBroker.SERVICE_NAME + "/" + InMemoryBroker.PLAN_NAME);
     }
 
+    /** Each service's JAVA_TOOL_OPTIONS from its k8s Deployment: what is measured is what a cluster runs. */
+    static Map<String, List<String>> manifestJvmOptions(List<String> services) {
+        Map<String, List<String>> byService = new LinkedHashMap<>();
+        Path root = LocalStack.findRoot();
+        if (root == null) {
+            return byService;
+        }
+        for (String service : services) {
+            io.servicecatalog.localstack.ManifestJvmOptions.of(root, service).ifPresent(o -> byService.put(service, o));
+        }
+        return byService;
+    }
+
     /** Another broker-gateway process on the same database and Kafka group: a second replica. */
     ServiceProcess startGatewayReplica(LocalStack s, int replica) {
         int port = io.servicecatalog.testsupport.Ports.free();
@@ -318,7 +333,9 @@ public final class LifecycleBenchmark {
                 .jar(s.serviceJar(LocalStack.BROKER_GATEWAY))
                 .workingDir(s.serviceJar(LocalStack.BROKER_GATEWAY).getParent().getParent().getParent())
                 .port(port)
-                .jvmOptions(jvmOptions != null ? jvmOptions : ServiceProcess.DEFAULT_JVM_OPTIONS)
+                .jvmOptions(jvmOptions != null ? jvmOptions
+                        : manifestJvmOptions(List.of(LocalStack.BROKER_GATEWAY)).getOrDefault(LocalStack.BROKER_GATEWAY,
+                                ServiceProcess.DEFAULT_JVM_OPTIONS))
                 .systemProperties(props)
                 .logDir(out.resolve("logs"))
                 .build()

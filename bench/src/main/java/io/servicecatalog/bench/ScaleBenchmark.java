@@ -644,15 +644,17 @@ public final class ScaleBenchmark {
                 Integer.parseInt(env("SERVICECATALOG_DB_PORT", "5432")),
                 env("SERVICECATALOG_DB_USER", "postgres"), env("SERVICECATALOG_DB_PASSWORD", ""));
         say("starting " + services + " in database " + db + " ...");
-        LocalStack s = LocalStack.builder()
+        LocalStack.Builder builder = LocalStack.builder()
                 .randomPorts(true)
                 .postgres(pg)
                 .databaseName(db)
                 .logDir(out.resolve("logs-" + name))
                 .services(services)
                 // generous: on a loaded machine a service's start can take minutes
-                .readyTimeout(Duration.ofMinutes(6))
-                .build();
+                .readyTimeout(Duration.ofMinutes(6));
+        // the memory a cluster gives them: the manifests' JVM options
+        LifecycleBenchmark.manifestJvmOptions(services).forEach(builder::jvmOptions);
+        LocalStack s = builder.build();
         s.start();
         stack = s;
         api = s.catalogApiRestBase();

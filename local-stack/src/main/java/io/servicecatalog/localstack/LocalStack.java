@@ -93,6 +93,7 @@ public final class LocalStack implements AutoCloseable {
     private final List<String> servicesToStart;
     private final Map<String, Map<String, String>> extraProperties;
     private final List<String> jvmOptions;
+    private final Map<String, List<String>> jvmOptionsByService;
     private final Duration readyTimeout;
     private final String mariaDbHost;
     private final int mariaDbPort;
@@ -144,6 +145,7 @@ public final class LocalStack implements AutoCloseable {
         b.extraProperties.forEach((k, v) -> extra.put(k, Map.copyOf(v)));
         this.extraProperties = Map.copyOf(extra);
         this.jvmOptions = List.copyOf(b.jvmOptions);
+        this.jvmOptionsByService = Map.copyOf(b.jvmOptionsByService);
         this.readyTimeout = b.readyTimeout;
         this.mariaDbHost = b.mariaDbHost;
         this.mariaDbPort = b.mariaDbPort;
@@ -265,7 +267,7 @@ public final class LocalStack implements AutoCloseable {
                     .jar(serviceJar(service))
                     .workingDir(moduleDir(service))
                     .port(ports.get(service))
-                    .jvmOptions(jvmOptions)
+                    .jvmOptions(jvmOptionsByService.getOrDefault(service, jvmOptions))
                     .systemProperties(systemPropertiesFor(service))
                     .logDir(logDir)
                     .build();
@@ -727,7 +729,7 @@ public final class LocalStack implements AutoCloseable {
      * {@code catalog-api/} and {@code pom.xml} walking up from the working directory, else
      * walking up from this jar's location (so {@code java -jar} works from anywhere).
      */
-    static Path findRoot() {
+    public static Path findRoot() {
         String override = System.getProperty(ROOT_PROPERTY);
         if (override != null && !override.isBlank()) {
             return Path.of(override).toAbsolutePath().normalize();
@@ -775,6 +777,7 @@ public final class LocalStack implements AutoCloseable {
         private final Set<String> services = new LinkedHashSet<>(SERVICES);
         private final Map<String, Map<String, String>> extraProperties = new HashMap<>();
         private List<String> jvmOptions = ServiceProcess.DEFAULT_JVM_OPTIONS;
+        private final Map<String, List<String>> jvmOptionsByService = new java.util.LinkedHashMap<>();
         private Duration readyTimeout = Duration.ofSeconds(120);
         private String mariaDbHost;
         private int mariaDbPort;
@@ -942,6 +945,12 @@ public final class LocalStack implements AutoCloseable {
         /** JVM options for every service (default {@link ServiceProcess#DEFAULT_JVM_OPTIONS}). */
         public Builder jvmOptions(List<String> options) {
             this.jvmOptions = List.copyOf(options);
+            return this;
+        }
+
+        /** JVM options of one service, instead of those of {@link #jvmOptions(List)}. */
+        public Builder jvmOptions(String service, List<String> options) {
+            this.jvmOptionsByService.put(service, List.copyOf(options));
             return this;
         }
 

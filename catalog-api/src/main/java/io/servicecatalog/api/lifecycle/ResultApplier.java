@@ -23,6 +23,7 @@ import io.servicecatalog.model.v1beta1.ServiceInstanceStatus;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -172,24 +173,64 @@ public class ResultApplier {
     return changed ? store.update(e, b).replaceWithVoid() : Uni.createFrom().voidItem();
   }
 
-  /** Instances created before their class existed get resolved once a catalog brings it. */
+  /** Instances looked at per page when a catalog arrives. */
+  private static final int PENDING_PAGE = 500;
+
+  /**
+   * Instances created before their class existed get resolved once a catalog brings it. The
+   * instances are read a page of plain rows at a time and only the unresolved ones are loaded as
+   * entities: a catalog holds far more instances than fit in memory (100k are measured).
+   */
   private Uni<Void> resolvePendingInstances() {
-    return store.list(ResourceKind.SERVICE_INSTANCE, null).flatMap(rows -> Lifecycle.sequentially(rows, ie -> {
-      ServiceInstance si = store.read(ie, ServiceInstance.class);
-      if (si.getSpec().clusterServicePlanRef != null || si.getSpec().servicePlanRef != null
-          || si.getMetadata().getDeletionTimestamp() != null
-          || si.getStatus() == null || si.getStatus().isFailed()) {
-        return Uni.createFrom().voidItem();
+    return resolvePendingInstancesAfter("", "");
+  }
+
+  private Uni<Void> resolvePendingInstancesAfter(String afterNamespace, String afterName) {
+    return store.listAfter(ResourceKind.SERVICE_INSTANCE, null, afterNamespace, afterName, null, PENDING_PAGE)
+        .flatMap(rows -> {
+          List<ResourceStore.Listed> pending = rows.stream().filter(ResultApplier::mayAwaitResolution).toList();
+          Uni<Void> page = Lifecycle.sequentially(pending, row ->
+              store.find(ResourceKind.SERVICE_INSTANCE, row.namespace(), row.name())
+                  .flatMap(ie -> ie == null ? Uni.createFrom().voidItem() : resolvePending(ie)));
+          if (rows.size() < PENDING_PAGE) {
+            return page;
+          }
+          ResourceStore.Listed last = rows.get(rows.size() - 1);
+          return page.flatMap(x -> resolvePendingInstancesAfter(last.namespace(), last.name()));
+        });
+  }
+
+  /** Cheap pre-check on the stored JSON; {@link #resolvePending} decides on the entity. */
+  private static boolean mayAwaitResolution(ResourceStore.Listed row) {
+    try {
+      var body = io.servicecatalog.model.Json.MAPPER.readTree(row.body());
+      var spec = body.path("spec");
+      return absent(spec.path("clusterServicePlanRef")) && absent(spec.path("servicePlanRef"))
+          && absent(body.path("metadata").path("deletionTimestamp"));
+    } catch (java.io.IOException e) {
+      return true; // let the entity read decide
+    }
+  }
+
+  private static boolean absent(com.fasterxml.jackson.databind.JsonNode n) {
+    return n.isMissingNode() || n.isNull();
+  }
+
+  private Uni<Void> resolvePending(ResourceEntity ie) {
+    ServiceInstance si = store.read(ie, ServiceInstance.class);
+    if (si.getSpec().clusterServicePlanRef != null || si.getSpec().servicePlanRef != null
+        || si.getMetadata().getDeletionTimestamp() != null
+        || si.getStatus() == null || si.getStatus().isFailed()) {
+      return Uni.createFrom().voidItem();
+    }
+    return resolver.resolve(si.getSpec(), ie.namespace).flatMap(res -> {
+      if (!res.resolved()) {
+        boolean changed = si.getStatus().setCondition(CONDITION_READY, FALSE, res.reason(), res.message());
+        return changed ? store.update(ie, si).replaceWithVoid() : Uni.createFrom().voidItem();
       }
-      return resolver.resolve(si.getSpec(), ie.namespace).flatMap(res -> {
-        if (!res.resolved()) {
-          boolean changed = si.getStatus().setCondition(CONDITION_READY, FALSE, res.reason(), res.message());
-          return changed ? store.update(ie, si).replaceWithVoid() : Uni.createFrom().voidItem();
-        }
-        lifecycle.applyResolution(si, res);
-        return store.update(ie, si).replaceWithVoid();
-      });
-    }));
+      lifecycle.applyResolution(si, res);
+      return store.update(ie, si).replaceWithVoid();
+    });
   }
 
   // ---------------------------------------------------------------- instance

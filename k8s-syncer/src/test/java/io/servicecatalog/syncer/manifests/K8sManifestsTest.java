@@ -172,9 +172,16 @@ class K8sManifestsTest {
           mebibytes(c.path("resources").path("limits").path("memory").asText())
               > mebibytes(c.path("resources").path("requests").path("memory").asText()),
           name + " limit above request");
+      String jvm = env(c).getOrDefault("JAVA_TOOL_OPTIONS", "");
+      java.util.regex.Matcher xmx = java.util.regex.Pattern.compile("-Xmx(\\d+)m").matcher(jvm);
+      assertTrue(xmx.find(), name + " sets its heap: " + jvm);
+      assertTrue(jvm.contains("-XX:MaxMetaspaceSize=") && jvm.contains("-XX:ReservedCodeCacheSize="),
+          name + " bounds metaspace and code cache: " + jvm);
       assertTrue(
-          mebibytes(c.path("resources").path("limits").path("memory").asText()) >= 384,
-          name + ": -Xmx256m plus metaspace and threads need room");
+          mebibytes(c.path("resources").path("limits").path("memory").asText())
+              >= Integer.parseInt(xmx.group(1)) + 128 + 48 + 96,
+          name + ": heap plus metaspace, code cache and threads at their maximum need room");
+      assertEquals("2", env(c).get("MALLOC_ARENA_MAX"), name + " two malloc arenas");
       JsonNode sc = c.path("securityContext");
       assertTrue(
           sc.path("readOnlyRootFilesystem").asBoolean(), name + " read-only root file system");
@@ -191,9 +198,7 @@ class K8sManifestsTest {
                 && emptyDirs.contains(m.path("name").asText());
       }
       assertTrue(tmp, name + " has a writable /tmp from an emptyDir");
-      assertTrue(
-          env(c).getOrDefault("JAVA_TOOL_OPTIONS", "").contains("-Xmx256m"),
-          name + " heap as measured");
+      assertTrue(jvm.contains("-XX:+ExitOnOutOfMemoryError"), name + " restarts rather than limps on");
     }
   }
 
