@@ -61,6 +61,8 @@ final class FaultyBroker implements AutoCloseable {
         /** "provision" or "deprovision" while an async operation runs; null otherwise. */
         String pending;
         int pollsLeft;
+        /** The request that started an asynchronous deprovision. */
+        String deletedBy;
 
         Instance(String id, String planId) {
             this.id = id;
@@ -93,6 +95,7 @@ final class FaultyBroker implements AutoCloseable {
     private final Map<String, Integer> instanceCreationsAcknowledged = new HashMap<>();
     private final Map<String, Integer> bindingCreations = new HashMap<>();
     private final Map<String, Integer> bindingCreationsAcknowledged = new HashMap<>();
+    private final Map<String, List<String>> history = new HashMap<>();
 
     private final Map<String, List<Call>> callsByIdentity = new ConcurrentHashMap<>();
     private final Map<Outcome, AtomicLong> outcomes = new ConcurrentHashMap<>();
@@ -261,7 +264,7 @@ final class FaultyBroker implements AutoCloseable {
                 return; // the caller gave up long ago; closing the exchange drops the connection
             }
             java.util.regex.Matcher plan = PLAN_ID.matcher(body);
-            Answer answer = work(method, path, ex.getRequestURI().getQuery(), plan.find() ? plan.group(1) : null);
+            Answer answer = work(method, path, ex.getRequestURI().getQuery(), plan.find() ? plan.group(1) : null, identity);
             if (fault == null || answer.status >= 300) {
                 if (answer.onDelivered != null) {
                     answer.onDelivered.run();
@@ -320,7 +323,7 @@ final class FaultyBroker implements AutoCloseable {
     private static final java.util.regex.Pattern PLAN_ID =
             java.util.regex.Pattern.compile("\"plan_id\"\\s*:\\s*\"([^\"]+)\"");
 
-    private synchronized Answer work(String method, String path, String query, String planId) {
+    private synchronized Answer work(String method, String path, String query, String planId, String identity) {
         boolean acceptsIncomplete = query != null && query.contains("accepts_incomplete=true");
         String[] parts = path.split("/"); // "", "v2", "service_instances", id, ...
         if (parts.length < 4 || !parts[2].equals("service_instances")) {
@@ -340,7 +343,10 @@ final class FaultyBroker implements AutoCloseable {
                     Instance created = new Instance(instanceId, planId);
                     instances.put(instanceId, created);
                     instanceCreations.merge(instanceId, 1, Integer::sum);
-                    Runnable ack = () -> acknowledge(instanceCreationsAcknowledged, instanceId);
+                    Runnable ack = () -> {
+                        acknowledge(instanceCreationsAcknowledged, instanceId);
+                        history("instance " + instanceId, "created " + identity);
+                    };
                     if (asyncPlanId.equals(planId)) {
                         if (!acceptsIncomplete) {
                             instances.remove(instanceId);
@@ -360,9 +366,11 @@ final class FaultyBroker implements AutoCloseable {
                     if (asyncPlanId.equals(instance.planId) && acceptsIncomplete) {
                         instance.pending = "deprovision";
                         instance.pollsLeft = asyncPolls;
+                        instance.deletedBy = identity;
                         return Answer.of(202, "{\"operation\":\"deprovision\"}");
                     }
                     instances.remove(instanceId);
+                    history("instance " + instanceId, "deleted " + identity);
                     return Answer.of(200, "{}");
                 }
                 default -> {
@@ -382,6 +390,7 @@ final class FaultyBroker implements AutoCloseable {
             }
             if (instance.pending.equals("deprovision")) {
                 instances.remove(instanceId);
+                history("instance " + instanceId, "deleted " + instance.deletedBy);
             }
             instance.pending = null;
             return Answer.of(200, "{\"state\":\"succeeded\"}");
@@ -405,10 +414,17 @@ final class FaultyBroker implements AutoCloseable {
                     Binding b = new Binding(bindingId, instanceId, Map.copyOf(creds));
                     bindings.put(bindingId, b);
                     bindingCreations.merge(bindingId, 1, Integer::sum);
-                    return new Answer(201, credentialsBody(b), () -> acknowledge(bindingCreationsAcknowledged, bindingId));
+                    return new Answer(201, credentialsBody(b), () -> {
+                        acknowledge(bindingCreationsAcknowledged, bindingId);
+                        history("binding " + bindingId, "created " + identity);
+                    });
                 }
                 case "DELETE" -> {
-                    return Answer.of(bindings.remove(bindingId) != null ? 200 : 410, "{}");
+                    if (bindings.remove(bindingId) == null) {
+                        return Answer.of(410, "{}");
+                    }
+                    history("binding " + bindingId, "deleted " + identity);
+                    return Answer.of(200, "{}");
                 }
                 default -> {
                     return Answer.of(405, "{}");
@@ -416,6 +432,20 @@ final class FaultyBroker implements AutoCloseable {
             }
         }
         return Answer.of(404, "{\"description\":\"no such endpoint\"}");
+    }
+
+    /**
+     * Per "instance &lt;id&gt;" / "binding &lt;id&gt;": "created &lt;request identity&gt;" for each
+     * acknowledged creation and "deleted &lt;identity of the request that deleted it&gt;", in order.
+     */
+    synchronized Map<String, List<String>> history() {
+        Map<String, List<String>> copy = new TreeMap<>();
+        history.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+        return copy;
+    }
+
+    private synchronized void history(String key, String entry) {
+        history.computeIfAbsent(key, k -> new ArrayList<>()).add(entry);
     }
 
     private synchronized void acknowledge(Map<String, Integer> counts, String id) {
