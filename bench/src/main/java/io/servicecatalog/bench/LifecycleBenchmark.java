@@ -2,6 +2,7 @@ package io.servicecatalog.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.servicecatalog.localstack.LocalStack;
+import io.servicecatalog.localstack.ManifestJvmOptions;
 import io.servicecatalog.localstack.Postgres;
 import io.servicecatalog.localstack.ServiceProcess;
 
@@ -211,7 +212,8 @@ public final class LifecycleBenchmark {
             if (jvmOptions != null) {
                 builder.jvmOptions(jvmOptions);
             } else {
-                manifestJvmOptions(services).forEach(builder::jvmOptions);
+                // what a cluster runs: each service's JAVA_TOOL_OPTIONS from its k8s Deployment
+                ManifestJvmOptions.of(services).forEach(builder::jvmOptions);
             }
             long t0 = System.nanoTime();
             try (LocalStack s = builder.build()) {
@@ -311,19 +313,6 @@ public final class LifecycleBenchmark {
         say("broker registered and Ready; catalog has " + InMemoryBroker.SERVICE_NAME + "/" + InMemoryBroker.PLAN_NAME);
     }
 
-    /** Each service's JAVA_TOOL_OPTIONS from its k8s Deployment: what is measured is what a cluster runs. */
-    static Map<String, List<String>> manifestJvmOptions(List<String> services) {
-        Map<String, List<String>> byService = new LinkedHashMap<>();
-        Path root = LocalStack.findRoot();
-        if (root == null) {
-            return byService;
-        }
-        for (String service : services) {
-            io.servicecatalog.localstack.ManifestJvmOptions.of(root, service).ifPresent(o -> byService.put(service, o));
-        }
-        return byService;
-    }
-
     /** Another broker-gateway process on the same database and Kafka group: a second replica. */
     ServiceProcess startGatewayReplica(LocalStack s, int replica) {
         int port = io.servicecatalog.testsupport.Ports.free();
@@ -334,7 +323,7 @@ public final class LifecycleBenchmark {
                 .workingDir(s.serviceJar(LocalStack.BROKER_GATEWAY).getParent().getParent().getParent())
                 .port(port)
                 .jvmOptions(jvmOptions != null ? jvmOptions
-                        : manifestJvmOptions(List.of(LocalStack.BROKER_GATEWAY)).getOrDefault(LocalStack.BROKER_GATEWAY,
+                        : ManifestJvmOptions.of(List.of(LocalStack.BROKER_GATEWAY)).getOrDefault(LocalStack.BROKER_GATEWAY,
                                 ServiceProcess.DEFAULT_JVM_OPTIONS))
                 .systemProperties(props)
                 .logDir(out.resolve("logs"))

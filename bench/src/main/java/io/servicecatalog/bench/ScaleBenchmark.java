@@ -653,7 +653,7 @@ public final class ScaleBenchmark {
                 // generous: on a loaded machine a service's start can take minutes
                 .readyTimeout(Duration.ofMinutes(6));
         // the memory a cluster gives them: the manifests' JVM options
-        LifecycleBenchmark.manifestJvmOptions(services).forEach(builder::jvmOptions);
+        io.servicecatalog.localstack.ManifestJvmOptions.of(services).forEach(builder::jvmOptions);
         LocalStack s = builder.build();
         s.start();
         stack = s;

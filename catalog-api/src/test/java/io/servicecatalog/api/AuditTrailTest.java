@@ -37,18 +37,7 @@ class AuditTrailTest {
   @Test
   void instanceLifecycleAuditTrail() throws Exception {
     String ns = "audit-" + UUID.randomUUID().toString().substring(0, 6);
-    String broker = "ab-" + ns;
-    String brokerUid = given().contentType(ContentType.JSON).header("X-Remote-User", "admin")
-        .body("{\"metadata\":{\"name\":\"" + broker + "\"},\"spec\":{\"url\":\"http://127.0.0.1:1\"}}")
-        .post(API + "/clusterservicebrokers").then().statusCode(201).extract().path("metadata.uid");
-    OperationResult fetched = OperationResult.about("broker-gateway", "ClusterServiceBroker", null, broker, brokerUid, 1L)
-        .op(Operation.FETCH_CATALOG, Outcome.SUCCEEDED, "FetchedCatalog", null);
-    fetched.catalog = Json.MAPPER.readTree("""
-        {"services":[{"id":"%s","name":"svc-%s","description":"d","bindable":true,
-          "plans":[{"id":"%s","name":"p","description":"d"}]}]}""".formatted(UUID.randomUUID(), ns, UUID.randomUUID()));
-    publish(fetched);
-    await().atMost(Duration.ofSeconds(20)).until(() -> "True".equals(given().get(API + "/clusterservicebrokers/" + broker)
-        .then().extract().path("status.conditions[0].status")));
+    readyBrokerOfferingSvc(ns, "ab-" + ns);
     String uid = given().contentType(ContentType.JSON).header("X-Remote-User", "alice")
         .body("{\"metadata\":{\"name\":\"db\"},\"spec\":{\"clusterServiceClassExternalName\":\"svc-" + ns
             + "\",\"parameters\":{\"adminPassword\":\"hunter2-not-in-audit\"}}}")
@@ -105,18 +94,7 @@ class AuditTrailTest {
   @Test
   void repeatedSecretDeletionConfirmationsAreAuditedOnce() throws Exception {
     String ns = "sdel-" + UUID.randomUUID().toString().substring(0, 6);
-    String broker = "sb-" + ns;
-    String brokerUid = given().contentType(ContentType.JSON).header("X-Remote-User", "admin")
-        .body("{\"metadata\":{\"name\":\"" + broker + "\"},\"spec\":{\"url\":\"http://127.0.0.1:1\"}}")
-        .post(API + "/clusterservicebrokers").then().statusCode(201).extract().path("metadata.uid");
-    OperationResult fetched = OperationResult.about("broker-gateway", "ClusterServiceBroker", null, broker, brokerUid, 1L)
-        .op(Operation.FETCH_CATALOG, Outcome.SUCCEEDED, "FetchedCatalog", null);
-    fetched.catalog = Json.MAPPER.readTree("""
-        {"services":[{"id":"%s","name":"svc-%s","description":"d","bindable":true,
-          "plans":[{"id":"%s","name":"p","description":"d"}]}]}""".formatted(UUID.randomUUID(), ns, UUID.randomUUID()));
-    publish(fetched);
-    await().atMost(Duration.ofSeconds(20)).until(() -> "True".equals(given().get(API + "/clusterservicebrokers/" + broker)
-        .then().extract().path("status.conditions[0].status")));
+    readyBrokerOfferingSvc(ns, "sb-" + ns);
     String instanceUid = given().contentType(ContentType.JSON).header("X-Remote-User", "alice")
         .body("{\"metadata\":{\"name\":\"db\"},\"spec\":{\"clusterServiceClassExternalName\":\"svc-" + ns + "\"}}")
         .post(API + "/namespaces/" + ns + "/serviceinstances").then().statusCode(201).extract().path("metadata.uid");
@@ -198,6 +176,21 @@ class AuditTrailTest {
     assertEquals(422, e.at("/data/code").asInt());
     assertEquals("Invalid", e.at("/data/reason").asText());
     assertEquals("post", e.at("/data/verb").asText());
+  }
+
+  /** A cluster broker whose catalog (as broker-gateway would report it) offers class "svc-&lt;ns&gt;", Ready. */
+  static void readyBrokerOfferingSvc(String ns, String broker) throws Exception {
+    String brokerUid = given().contentType(ContentType.JSON).header("X-Remote-User", "admin")
+        .body("{\"metadata\":{\"name\":\"" + broker + "\"},\"spec\":{\"url\":\"http://127.0.0.1:1\"}}")
+        .post(API + "/clusterservicebrokers").then().statusCode(201).extract().path("metadata.uid");
+    OperationResult fetched = OperationResult.about("broker-gateway", "ClusterServiceBroker", null, broker, brokerUid, 1L)
+        .op(Operation.FETCH_CATALOG, Outcome.SUCCEEDED, "FetchedCatalog", null);
+    fetched.catalog = Json.MAPPER.readTree("""
+        {"services":[{"id":"%s","name":"svc-%s","description":"d","bindable":true,
+          "plans":[{"id":"%s","name":"p","description":"d"}]}]}""".formatted(UUID.randomUUID(), ns, UUID.randomUUID()));
+    publish(fetched);
+    await().atMost(Duration.ofSeconds(20)).until(() -> "True".equals(given().get(API + "/clusterservicebrokers/" + broker)
+        .then().extract().path("status.conditions[0].status")));
   }
 
   static void publish(OperationResult r) throws Exception {

@@ -172,19 +172,7 @@ class CustomResourceSyncTest {
 
   @Test
   void theSyncersOwnWritesDoNotComeBackAsChanges() throws Exception {
-    String name = unique("inst");
-    createInstance(name, "alice");
-    awaitSynced(ResourceKind.SERVICE_INSTANCE, NS, name);
-    fake.serverUpdate(
-        ResourceKind.SERVICE_INSTANCE, NS, name, o -> ready(o, "ProvisionedSuccessfully"));
-    eventually()
-        .until(
-            () ->
-                get(ResourceKind.SERVICE_INSTANCE, NS, name)
-                    .path("status")
-                    .path("lastConditionState")
-                    .asText(),
-            "Ready"::equals);
+    String name = readyInstance();
     Thread.sleep(500);
     String crVersion =
         get(ResourceKind.SERVICE_INSTANCE, NS, name)
@@ -223,15 +211,7 @@ class CustomResourceSyncTest {
    */
   @Test
   void aKeyWithNothingToDoCostsNoRequestButTheResyncReadsFresh() throws Exception {
-    String name = unique("inst");
-    createInstance(name, "alice");
-    awaitSynced(ResourceKind.SERVICE_INSTANCE, NS, name);
-    fake.serverUpdate(
-        ResourceKind.SERVICE_INSTANCE, NS, name, o -> ready(o, "ProvisionedSuccessfully"));
-    eventually()
-        .until(
-            () -> get(ResourceKind.SERVICE_INSTANCE, NS, name).path("status").path("lastConditionState").asText(),
-            "Ready"::equals);
+    String name = readyInstance();
     Thread.sleep(500); // the echo of the mirror write has come and gone
     int gets = fake.requests("GET", "/serviceinstances/" + name).size();
     int writes = catalogWrites(name);
@@ -707,6 +687,20 @@ class CustomResourceSyncTest {
   static ObjectNode withFinalizer(ObjectNode o) {
     ((ObjectNode) o.get("metadata")).putArray("finalizers").add(ServiceCatalog.FINALIZER);
     return o;
+  }
+
+  /** An instance created as a custom resource, synced, and provisioned: its Ready status mirrored back. */
+  String readyInstance() {
+    String name = unique("inst");
+    createInstance(name, "alice");
+    awaitSynced(ResourceKind.SERVICE_INSTANCE, NS, name);
+    fake.serverUpdate(
+        ResourceKind.SERVICE_INSTANCE, NS, name, o -> ready(o, "ProvisionedSuccessfully"));
+    eventually()
+        .until(
+            () -> get(ResourceKind.SERVICE_INSTANCE, NS, name).path("status").path("lastConditionState").asText(),
+            "Ready"::equals);
+    return name;
   }
 
   static void ready(ObjectNode o, String reason) {

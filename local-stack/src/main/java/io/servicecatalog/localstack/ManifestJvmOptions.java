@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,6 +24,18 @@ public final class ManifestJvmOptions {
 
   public static Path deployment(Path root, String service) {
     return root.resolve("k8s").resolve(service).resolve("deployment.yaml");
+  }
+
+  /** The options of each of {@code services} whose manifest sets them (none when no repository root is found). */
+  public static Map<String, List<String>> of(List<String> services) {
+    Map<String, List<String>> byService = new LinkedHashMap<>();
+    Path root = LocalStack.findRoot();
+    if (root != null) {
+      for (String service : services) {
+        of(root, service).ifPresent(o -> byService.put(service, o));
+      }
+    }
+    return byService;
   }
 
   /** The options, split on blanks; empty when the manifest is missing or sets none. */
