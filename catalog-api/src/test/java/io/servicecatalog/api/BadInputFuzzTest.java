@@ -645,12 +645,24 @@ class BadInputFuzzTest {
     try {
       HttpResponse<String> r = future.get(watch ? 4 : 30, java.util.concurrent.TimeUnit.SECONDS);
       return new Resp(r.statusCode(), r.body());
-    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-      future.cancel(true);
-      if (watch) {
-        return new Resp(200, ""); // a watch that streams until its timeout
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException && !path.equals(API + "/x")) {
+        // The JDK client itself cannot put this target on the wire (it throws while encoding it,
+        // e.g. a query starting with "?"): the server never saw it. Like a URI that does not
+        // parse (above), it goes out as a plain request instead.
+        return send(method, API + "/x", contentType, accept, body);
       }
-      throw new AssertionError("(replay: -Dfuzz.seed=" + runSeed + ") no complete answer in 30 s: " + method + " " + enc(abbrev(path)) + ": " + e, e);
+      return unanswered(watch, path, method, e);
+    } catch (java.util.concurrent.TimeoutException e) {
+      future.cancel(true);
+      return unanswered(watch, path, method, e);
     }
+  }
+
+  private Resp unanswered(boolean watch, String path, String method, Exception e) {
+    if (watch) {
+      return new Resp(200, ""); // a watch that streams until its timeout
+    }
+    throw new AssertionError("(replay: -Dfuzz.seed=" + runSeed + ") no complete answer in 30 s: " + method + " " + enc(abbrev(path)) + ": " + e, e);
   }
 }
