@@ -290,13 +290,14 @@ public final class OsbOutcomes {
       if (body == null || body.state() == null) {
         return OsbOutcome.pollAgain(s, r.requestIdentity(), null, retryAfter(r), "invalid last_operation answer");
       }
+      // A blank description says nothing: it is dropped, so no status shows an empty message.
+      String description = body.description() == null || body.description().isBlank() ? null : brokerText(body.description());
       return switch (body.state()) {
-        case IN_PROGRESS -> OsbOutcome.pollAgain(s, r.requestIdentity(), brokerText(body.description()), retryAfter(r), null);
-        case SUCCEEDED -> OsbOutcome.done(r).withDescription(brokerText(body.description()));
+        case IN_PROGRESS -> OsbOutcome.pollAgain(s, r.requestIdentity(), description, retryAfter(r), null);
+        case SUCCEEDED -> OsbOutcome.done(r).withDescription(description);
         case FAILED -> failed(s, r.requestIdentity(), false, false, failureReason,
-                "The broker \"" + broker + "\" reports the operation failed"
-                    + (body.description() == null ? "" : ": " + brokerText(body.description())))
-            .withDescription(brokerText(body.description()))
+                "The broker \"" + broker + "\" reports the operation failed" + (description == null ? "" : ": " + description))
+            .withDescription(description)
             .withError(null, body.instanceUsable(), body.updateRepeatable());
       };
     }

@@ -327,6 +327,9 @@ class BrokerResponseFuzzTest {
     if (k == Kind.FAILED && (o.reason() == null || o.message() == null || o.message().isBlank())) {
       bad.add("a failure without reason or message");
     }
+    if (o.description() != null && o.description().isBlank()) {
+      bad.add("a blank description (it would become an empty progress message)");
+    }
     if (k == Kind.ACCEPTED && o.operation() != null
         && (o.operation().length() > OsbHeaders.MAX_OPERATION_LENGTH || o.operation().indexOf('\0') >= 0)) {
       bad.add("unusable operation token accepted");

@@ -49,6 +49,20 @@ class FuzzFindingsTest {
     assertFalse(Character.isHighSurrogate(cut.charAt(1022 + 1)) && cut.length() == 1024 + 3);
   }
 
+  /** Found by CI (BrokerResponseFuzzE2ETest): a blank description became a progress result with an empty message. */
+  @Test
+  void aBlankDescriptionIsNoDescription() {
+    for (String blank : new String[] {"", " ", "\\n\\t "}) {
+      assertNull(OsbOutcomes.poll("b", r(200, "{\"state\":\"in progress\",\"description\":\"" + blank + "\"}", null), false, "R")
+          .description(), "in progress, description \"" + blank + "\"");
+      assertNull(OsbOutcomes.poll("b", r(200, "{\"state\":\"succeeded\",\"description\":\"" + blank + "\"}", null), false, "R")
+          .description());
+      OsbOutcome failed = OsbOutcomes.poll("b", r(200, "{\"state\":\"failed\",\"description\":\"" + blank + "\"}", null), false, "R");
+      assertNull(failed.description());
+      assertEquals("The broker \"b\" reports the operation failed", failed.message());
+    }
+  }
+
   @Test
   void anUnusableDashboardUrlIsIgnoredNotStored() {
     assertNull(OsbOutcomes.provision("b", r(201, "{\"dashboard_url\":\"http://x/" + "d".repeat(10_000) + "\"}", null)).dashboardUrl());
