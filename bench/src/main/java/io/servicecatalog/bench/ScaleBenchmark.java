@@ -237,6 +237,7 @@ public final class ScaleBenchmark {
                         pageThrough("/serviceinstances", INSTANCE_LABEL_SHARD + "=s42"));
                 r.put("lists", lists);
                 r.put("gets", randomGets());
+                r.put("whole_list", wholeList("/serviceinstances", catalogApiPid));
                 if (reads != null) {
                     r.put("read_profile", reads.stop(out.resolve("catalog-api-reads.jfr")));
                 }
@@ -306,6 +307,80 @@ public final class ScaleBenchmark {
         say(String.format(Locale.ROOT, "list %s%s: %d pages, %d items, %.1f s, page p50/p95/p99 %s/%s/%s ms",
                 path, labelSelector == null ? "" : " [" + labelSelector + "]", n, items, seconds,
                 pages.summary().get("p50_ms"), pages.summary().get("p95_ms"), pages.summary().get("p99_ms")));
+        return m;
+    }
+
+    /**
+     * Every instance in one answer, as a plain {@code curl} without {@code limit} asks: catalog-api
+     * streams it page by page, so its memory must not grow with the list. Read here as a stream
+     * too (items counted by a streaming parser), and timed to the first byte and to the end.
+     */
+    Map<String, Object> wholeList(String path, long catalogApiPid) throws Exception {
+        double rssBefore = mib(ProcStats.rssKib(catalogApiPid));
+        HttpRequest req = HttpRequest.newBuilder(URI.create(api + path))
+                .timeout(Duration.ofMinutes(10)).header("Accept", "application/json")
+                .header("Authorization", "Bearer " + stack.adminToken()).GET().build();
+        long t0 = System.nanoTime();
+        HttpResponse<java.io.InputStream> resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        double firstByteMs = (System.nanoTime() - t0) / 1e6;
+        long items = 0;
+        long bytes;
+        try (var counting = new java.io.FilterInputStream(resp.body()) {
+                    long n;
+
+                    @Override
+                    public int read() throws IOException {
+                        int b = super.read();
+                        n += b < 0 ? 0 : 1;
+                        return b;
+                    }
+
+                    @Override
+                    public int read(byte[] buf, int off, int len) throws IOException {
+                        int k = super.read(buf, off, len);
+                        n += Math.max(k, 0);
+                        return k;
+                    }
+                };
+                var parser = JSON.getFactory().createParser(counting)) {
+            if (resp.statusCode() != 200) {
+                throw new IllegalStateException("whole list: HTTP " + resp.statusCode());
+            }
+            // items are the objects one level inside the top-level "items" array
+            int depth = 0;
+            boolean inItems = false;
+            for (var t = parser.nextToken(); t != null; t = parser.nextToken()) {
+                if (t == com.fasterxml.jackson.core.JsonToken.FIELD_NAME && depth == 1 && "items".equals(parser.currentName())) {
+                    inItems = true;
+                } else if (t == com.fasterxml.jackson.core.JsonToken.START_OBJECT
+                        || t == com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
+                    if (inItems && depth == 2 && t == com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                        items++;
+                    }
+                    depth++;
+                } else if (t == com.fasterxml.jackson.core.JsonToken.END_OBJECT
+                        || t == com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
+                    depth--;
+                    if (depth == 1) {
+                        inItems = false;
+                    }
+                }
+            }
+            bytes = counting.n;
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double rssAfter = mib(ProcStats.rssKib(catalogApiPid));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("path", path);
+        m.put("items", items);
+        m.put("mib", Samples.round2(bytes / 1048576.0));
+        m.put("first_byte_ms", Samples.round2(firstByteMs));
+        m.put("total_s", Samples.round2(seconds));
+        m.put("catalog_api_rss_before_mib", rssBefore);
+        m.put("catalog_api_rss_after_mib", rssAfter);
+        m.put("catalog_api_peak_rss_mib", mib(ProcStats.peakRssKib(catalogApiPid)));
+        say(String.format(Locale.ROOT, "whole list %s (no limit): %d items, %.0f MiB, first byte %.0f ms, %.1f s; "
+                + "catalog-api RSS %.0f -> %.0f MiB", path, items, bytes / 1048576.0, firstByteMs, seconds, rssBefore, rssAfter));
         return m;
     }
 

@@ -3,6 +3,7 @@ package io.servicecatalog.api;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
@@ -125,6 +126,67 @@ class ListsAndRelistsAtScaleTest {
   }
 
   // ------------------------------------------------------------- helpers
+
+  /**
+   * A list without limit is answered as it is read, in pages of
+   * servicecatalog.list.stream-page-size (7 in tests), never held whole; the answer is the same
+   * one document a one-page list would be.
+   */
+  @Test
+  void aListWithoutLimitIsStreamedPageByPageAndComplete() {
+    String app = "whole-" + UUID.randomUUID().toString().substring(0, 8);
+    String ns = "ns-" + app;
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      String name = "i%02d".formatted(i);
+      given().contentType(ContentType.JSON).body("""
+          {"metadata":{"name":"%s","labels":{"app":"%s","half":"%s"}},
+           "spec":{"clusterServiceClassExternalName":"nothing","clusterServicePlanExternalName":"none"}}"""
+              .formatted(name, app, i % 2 == 0 ? "even" : "odd"))
+          .post(API + "/namespaces/" + ns + "/serviceinstances").then().statusCode(201);
+      expected.add(name);
+    }
+    var whole = given().get(API + "/namespaces/" + ns + "/serviceinstances").then().statusCode(200)
+        .contentType(ContentType.JSON).extract();
+    JsonPath list = whole.jsonPath();
+    assertEquals("ServiceInstanceList", list.getString("kind"));
+    assertEquals("servicecatalog.k8s.io/v1beta1", list.getString("apiVersion"));
+    assertEquals(expected, list.getList("items.metadata.name"));
+    assertEquals(null, list.getString("metadata.continue"), "a whole list ends in one answer");
+    long rv = Long.parseLong(list.getString("metadata.resourceVersion"));
+    list.getList("items.metadata.resourceVersion", String.class)
+        .forEach(v -> org.junit.jupiter.api.Assertions.assertTrue(Long.parseLong(v) <= rv, v + " after the list's " + rv));
+    // one JSON document to a strict parser too
+    assertEquals(30, assertDoesNotThrow(() -> Json.MAPPER.readTree(whole.asString())).path("items").size());
+
+    assertEquals(expected.stream().filter(n -> Integer.parseInt(n.substring(1)) % 2 == 1).toList(),
+        given().queryParam("labelSelector", "app=" + app + ",half=odd").get(API + "/namespaces/" + ns + "/serviceinstances")
+            .then().statusCode(200).extract().jsonPath().getList("items.metadata.name"));
+    // cluster-wide, across pages of other namespaces' objects
+    assertEquals(expected, given().queryParam("labelSelector", "app=" + app).get(API + "/serviceinstances")
+        .then().statusCode(200).extract().jsonPath().getList("items.metadata.name"));
+    // kubectl's Table rendering, whole
+    JsonPath table = given().header("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io,application/json")
+        .get(API + "/namespaces/" + ns + "/serviceinstances").then().statusCode(200).extract().jsonPath();
+    assertEquals("Table", table.getString("kind"));
+    assertEquals(5, table.getList("columnDefinitions").size());
+    assertEquals(expected, table.getList("rows.object.metadata.name"));
+    assertEquals(null, table.getString("metadata.continue"));
+    // a limit still pages, with a continue token in the envelope
+    JsonPath first = given().queryParam("limit", 10).get(API + "/namespaces/" + ns + "/serviceinstances")
+        .then().statusCode(200).extract().jsonPath();
+    assertEquals(expected.subList(0, 10), first.getList("items.metadata.name"));
+    assertNotEquals(null, first.getString("metadata.continue"));
+    // nothing at all
+    JsonPath none = given().get(API + "/namespaces/empty-" + app + "/serviceinstances").then().statusCode(200).extract().jsonPath();
+    assertEquals(List.of(), none.getList("items"));
+    assertNotEquals(null, none.getString("metadata.resourceVersion"));
+    // bad parameters are still refused with a Status before anything is streamed
+    given().queryParam("labelSelector", "app in (").get(API + "/namespaces/" + ns + "/serviceinstances").then().statusCode(400)
+        .body("kind", equalTo("Status"));
+    given().queryParam("continue", "%%%").get(API + "/namespaces/" + ns + "/serviceinstances").then().statusCode(400)
+        .body("kind", equalTo("Status"));
+  }
 
   private static List<String> pageThrough(String labelSelector, int limit) {
     List<String> seen = new ArrayList<>();

@@ -9,11 +9,16 @@ import io.servicecatalog.api.store.ResourceStore;
 import io.servicecatalog.model.Json;
 import io.servicecatalog.model.ServiceCatalog;
 import io.servicecatalog.model.v1beta1.ResourceKind;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Lists as kube-apiserver does: in (namespace, name) order, filtered by selectors, in pages of
@@ -27,6 +32,13 @@ public class Lister {
   private static final int BATCH = 500;
 
   @Inject ResourceStore store;
+
+  /**
+   * Objects per database read of a list without {@code limit}: such a list is answered page by
+   * page as it is read, never held whole (100k instances are ~150 MB of JSON, more than the heap).
+   */
+  @ConfigProperty(name = "servicecatalog.list.stream-page-size", defaultValue = "500")
+  int streamPageSize;
 
   /** {@code items}: the objects' JSON as stored. */
   public record Page(List<String> items, String resourceVersion, String continueToken) {
@@ -52,6 +64,36 @@ public class Lister {
               rows.forEach(r -> items.add(r.body()));
               return new Page(items, Long.toString(rv), next);
             })));
+  }
+
+  /**
+   * The pages of a list: one page of {@code limit} objects when a limit is given, else every
+   * object in pages read one after the other, each when the previous one has been written out.
+   * As with kube-apiserver's own paging, an object changed while the list is read may show its
+   * newer version; a watch from the list's resourceVersion (that of the first page) sees every
+   * change after it.
+   */
+  public Multi<Page> pages(ResourceKind kind, String namespace, Selector selector, Integer limit, Cursor from) {
+    if (limit != null && limit > 0) {
+      return list(kind, namespace, selector, limit, from).toMulti();
+    }
+    // Later pages are read from write-completion callbacks: back on the request's context, where
+    // the reactive session lives.
+    Context context = Vertx.currentContext();
+    AtomicReference<Cursor> next = new AtomicReference<>(from);
+    return Multi.createBy().repeating()
+        .uni(() -> onContext(context, () -> list(kind, namespace, selector, streamPageSize, next.get())))
+        .whilst(page -> {
+          next.set(page.continueToken() == null ? null : Cursor.decode(page.continueToken()));
+          return page.continueToken() != null;
+        });
+  }
+
+  private static <T> Uni<T> onContext(Context context, java.util.function.Supplier<Uni<T>> work) {
+    if (context == null) {
+      return Uni.createFrom().deferred(work::get);
+    }
+    return Uni.createFrom().emitter(e -> context.runOnContext(v -> work.get().subscribe().with(e::complete, e::fail)));
   }
 
   private Uni<List<ResourceStore.Listed>> collect(ResourceKind kind, String namespace, Selector selector,

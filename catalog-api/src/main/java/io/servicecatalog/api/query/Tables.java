@@ -71,8 +71,14 @@ public final class Tables {
         .put("description", c.description()).put("priority", 0));
     defs.addObject().put("name", "Age").put("type", "string").put("format", "")
         .put("description", "Time since the object was created").put("priority", 0);
-    ArrayNode rows = t.putArray("rows");
-    Instant now = Instant.now();
+    t.set("rows", rows(kind, objects, Instant.now()));
+    return t;
+  }
+
+  /** One row per object: its name, the kind's printer columns, its age, and its metadata. */
+  static ArrayNode rows(ResourceKind kind, List<JsonNode> objects, Instant now) {
+    List<Column> cols = columns(kind);
+    ArrayNode rows = Json.MAPPER.createArrayNode();
     for (JsonNode o : objects) {
       ObjectNode row = rows.addObject();
       ArrayNode cells = row.putArray("cells");
@@ -86,7 +92,7 @@ public final class Tables {
       partial.put("kind", "PartialObjectMetadata").put("apiVersion", "meta.k8s.io/v1");
       partial.set("metadata", o.get("metadata"));
     }
-    return t;
+    return rows;
   }
 
   /** Ages as kubectl prints them: 45s, 12m, 5h, 3d. */

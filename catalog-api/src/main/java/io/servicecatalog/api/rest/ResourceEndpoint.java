@@ -17,7 +17,11 @@ import io.servicecatalog.model.Names;
 import io.servicecatalog.model.ServiceCatalog;
 import io.servicecatalog.model.v1beta1.ResourceKind;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import org.jboss.resteasy.reactive.RestMulti;
+import io.servicecatalog.api.query.ListStream;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -99,7 +103,7 @@ public class ResourceEndpoint {
   @GET
   @Path("{plural}")
   @Operation(summary = "List cluster-scoped objects, or namespaced ones across all namespaces")
-  public Uni<ObjectNode> listAll(@PathParam("plural") String plural, @BeanParam ListParams params) {
+  public Multi<Buffer> listAll(@PathParam("plural") String plural, @BeanParam ListParams params) {
     return list(kind(plural), null, params);
   }
 
@@ -176,7 +180,7 @@ public class ResourceEndpoint {
   @GET
   @Path("namespaces/{namespace}/{plural}")
   @Operation(summary = "List namespaced objects in one namespace")
-  public Uni<ObjectNode> listNamespaced(@PathParam("namespace") String namespace,
+  public Multi<Buffer> listNamespaced(@PathParam("namespace") String namespace,
       @PathParam("plural") String plural, @BeanParam ListParams params) {
     return list(namespacedKind(plural, namespace), namespace, params);
   }
@@ -278,12 +282,18 @@ public class ResourceEndpoint {
     @HeaderParam("Accept") public String accept;
   }
 
-  private Uni<ObjectNode> list(ResourceKind kind, String namespace, ListParams p) {
+  /**
+   * Streamed, so that a list without limit is never held whole. Bad parameters are refused here,
+   * and a failure reading the first page still becomes a Status; one after that can only end the
+   * connection, as with kube-apiserver.
+   */
+  private Multi<Buffer> list(ResourceKind kind, String namespace, ListParams p) {
     Selector selector = Selector.parse(p.labelSelector, p.fieldSelector);
-    return lister.list(kind, namespace, selector, p.limit, Cursor.decode(p.continueToken))
-        .map(page -> Tables.wanted(p.accept)
-            ? Tables.table(kind, page.parsedItems(), page.resourceVersion(), page.continueToken())
-            : Lister.toList(kind, page));
+    Cursor from = Cursor.decode(p.continueToken);
+    boolean whole = p.limit == null || p.limit <= 0;
+    Multi<Buffer> chunks = ListStream.encode(kind, Tables.wanted(p.accept), whole,
+        lister.pages(kind, namespace, selector, p.limit, from));
+    return RestMulti.fromMultiData(chunks).encodeAsJsonArray(false).build();
   }
 
   private Uni<Response> create(ResourceKind kind, String namespace, HttpHeaders headers, String body) {
