@@ -245,6 +245,7 @@ public final class LifecycleBenchmark {
                     cpuBefore.put(e.getKey(), new long[]{ProcStats.cpuMillis(e.getValue().pid())});
                 }
                 long selfCpuBefore = ProcStats.cpuMillis(ProcessHandle.current().pid());
+                ThreadCpu selfThreads = ThreadCpu.start();
                 MeshRun mesh = new MeshRun("m");
                 Map<String, Object> meshResults = mesh.drive(lifecycles);
                 results.put("mesh", meshResults);
@@ -270,6 +271,9 @@ public final class LifecycleBenchmark {
                 m.put("cpu_ms_total", ProcStats.cpuMillis(self));
                 m.put("cpu_ms_measured_run", ProcStats.cpuMillis(self) - selfCpuBefore);
                 m.put("note", "benchmark JVM: embedded Kafka + Kubernetes stand-in + broker + driver");
+                Map<String, Long> byThreads = selfThreads.stop(20);
+                m.put("cpu_ms_measured_run_by_thread_group", byThreads);
+                say("benchmark JVM CPU (ms) in the measured run by thread group: " + byThreads);
                 proc.put("bench-jvm", m);
                 results.put("processes", proc);
 

@@ -25,6 +25,8 @@ import io.servicecatalog.model.v1beta1.ClusterServiceBroker;
 import io.servicecatalog.model.v1beta1.ServiceInstance;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import io.servicecatalog.model.v1beta1.ServiceBinding;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
@@ -126,6 +128,39 @@ class CatalogFetchTest extends GatewayTestBase {
     // A catalog of sane size is fetched on the next try, and its result goes out.
     broker.catalogs.remove("/b-" + b.getMetadata().getName());
     eventually().until(() -> TestTopics.results(uid).stream().anyMatch(r -> r.outcome == Outcome.SUCCEEDED));
+  }
+
+  /** A resync reads instances and bindings in pages (3 in tests) and decides every one of them. */
+  @Test
+  void resyncReadsInPagesAndMissesNothing() {
+    List<ServiceInstance> lost = new ArrayList<>();
+    for (int n = 0; n < 7; n++) {
+      ServiceInstance i = Fixtures.instance("paged-" + n + "-" + suffix(), serviceClass.getMetadata().getName(), plan.getMetadata().getName());
+      catalogApi.put(i);
+      lost.add(i);
+    }
+    ServiceInstance ready = readyInstance();
+    List<ServiceBinding> unbound = new ArrayList<>();
+    for (int n = 0; n < 4; n++) {
+      ServiceBinding b = Fixtures.binding("paged-app-" + n + "-" + suffix(), ready.getMetadata().getName());
+      catalogApi.put(b);
+      unbound.add(b);
+    }
+    catalogApi.listRequests.clear();
+    int seen = resync.runOnce().await().atMost(Duration.ofSeconds(60));
+    assertTrue(seen >= 7 + 1 + 4, "looked at " + seen);
+    for (ServiceInstance i : lost) {
+      eventually().until(() -> has(i, Operation.PROVISION, Outcome.SUCCEEDED));
+    }
+    for (ServiceBinding b : unbound) {
+      eventually().until(() -> has(b, Operation.BIND, Outcome.SUCCEEDED));
+    }
+    List<String> instancePages = catalogApi.listRequests.stream().filter(r -> r.startsWith("serviceinstances")).toList();
+    assertTrue(instancePages.size() >= 3 && instancePages.stream().allMatch(r -> r.contains("limit=3")), instancePages.toString());
+    assertTrue(instancePages.stream().skip(1).allMatch(r -> r.contains("continue=")), instancePages.toString());
+    assertTrue(catalogApi.listRequests.stream().filter(r -> r.startsWith("servicebindings")).count() >= 2, catalogApi.listRequests.toString());
+    lost.forEach(catalogApi::remove);
+    unbound.forEach(catalogApi::remove);
   }
 
   @Test

@@ -84,12 +84,14 @@ public class CatalogApi {
     });
   }
 
-  public Uni<List<ServiceInstance>> instances() {
-    return client.instances().map(l -> l.items);
+  /** One page of instances across namespaces; {@code continueToken} null for the first. */
+  public Uni<ResourceList<ServiceInstance>> instances(int limit, String continueToken) {
+    return client.instances(limit, continueToken);
   }
 
-  public Uni<List<ServiceBinding>> bindings() {
-    return client.bindings().map(l -> l.items);
+  /** One page of bindings across namespaces; {@code continueToken} null for the first. */
+  public Uni<ResourceList<ServiceBinding>> bindings(int limit, String continueToken) {
+    return client.bindings(limit, continueToken);
   }
 
   /** From the cache while fresh, else from catalog-api (and then cached, "not found" included). */

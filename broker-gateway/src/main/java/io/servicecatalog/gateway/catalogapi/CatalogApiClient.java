@@ -12,6 +12,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
@@ -66,9 +67,9 @@ public interface CatalogApiClient {
 
   @GET
   @Path("/serviceinstances")
-  Uni<ResourceList<ServiceInstance>> instances();
+  Uni<ResourceList<ServiceInstance>> instances(@QueryParam("limit") int limit, @QueryParam("continue") String continueToken);
 
   @GET
   @Path("/servicebindings")
-  Uni<ResourceList<ServiceBinding>> bindings();
+  Uni<ResourceList<ServiceBinding>> bindings(@QueryParam("limit") int limit, @QueryParam("continue") String continueToken);
 }

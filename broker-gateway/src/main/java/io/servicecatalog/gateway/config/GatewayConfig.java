@@ -31,6 +31,13 @@ public interface GatewayConfig {
   @WithDefault("5m")
   Duration resyncInterval();
 
+  /**
+   * Instances and bindings a resync reads from catalog-api at a time: each page is decided
+   * before the next is read, so a resync's memory does not grow with the catalog.
+   */
+  @WithDefault("500")
+  int resyncPageSize();
+
   /** Delay before the first resync after start (events replayed from Kafka come first). */
   @WithDefault("30s")
   Duration resyncInitialDelay();

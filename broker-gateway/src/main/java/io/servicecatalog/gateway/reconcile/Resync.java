@@ -5,26 +5,24 @@ import io.quarkus.runtime.StartupEvent;
 import io.servicecatalog.gateway.catalogapi.CatalogApi;
 import io.servicecatalog.gateway.config.GatewayConfig;
 import io.servicecatalog.gateway.store.OperationStore;
-import io.fabric8.kubernetes.client.CustomResource;
-import io.servicecatalog.model.v1beta1.ServiceBrokerSpec;
-import io.servicecatalog.model.v1beta1.ServiceBrokerStatus;
-import io.servicecatalog.model.v1beta1.ServiceBinding;
-import io.servicecatalog.model.v1beta1.ServiceInstance;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Instant;
-import java.util.HashMap;
+import io.servicecatalog.gateway.catalogapi.ResourceList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
  * Periodically lists every broker, instance and binding from catalog-api and runs the same
- * decisions as for events, so a lost event only delays convergence. Also forgets finished rows
+ * decisions as for events, so a lost event only delays convergence. Instances and bindings are
+ * read in pages, each decided before the next is read. Also forgets finished rows
  * of resources that are gone, after the retention period.
  */
 @ApplicationScoped
@@ -71,39 +69,47 @@ public class Resync {
     if (!running.compareAndSet(false, true)) {
       return Uni.createFrom().item(0);
     }
-    return Uni.combine()
-        .all()
-        .unis(catalogApi.brokers(), catalogApi.instances(), catalogApi.bindings())
-        .asTuple()
-        .flatMap(t -> reconcileAll(t.getItem1(), t.getItem2(), t.getItem3()))
+    AtomicInteger seen = new AtomicInteger();
+    return catalogApi.brokers()
+        .flatMap(brokers -> each(brokers, reconciler::broker, seen))
+        .flatMap(v -> pages(catalogApi::instances, page -> each(page, reconciler::instance, seen)))
+        // A binding's instance is read only for the few that may still need binding (the event path's rule).
+        .flatMap(v -> pages(catalogApi::bindings, page -> each(page, reconciler::binding, seen)))
         .call(() -> store.purgeFinished(Instant.now().minus(config.retention()))
             .invoke(n -> {
               if (n > 0) {
                 LOG.infof("Forgot %d finished operations older than %s", n, config.retention());
               }
             }))
+        .map(v -> {
+          LOG.debugf("Resync looked at %d resources", seen.get());
+          return seen.get();
+        })
         .eventually(() -> running.set(false));
   }
 
-  private Uni<Integer> reconcileAll(List<CustomResource<ServiceBrokerSpec, ServiceBrokerStatus>> brokers, List<ServiceInstance> instances, List<ServiceBinding> bindings) {
-    Map<String, ServiceInstance> byName = new HashMap<>();
-    for (ServiceInstance i : instances) {
-      byName.put(i.getMetadata().getNamespace() + "/" + i.getMetadata().getName(), i);
-    }
-    Multi<Uni<Void>> work = Multi.createBy().concatenating().streams(
-        Multi.createFrom().iterable(brokers).map(reconciler::broker),
-        Multi.createFrom().iterable(instances).map(reconciler::instance),
-        Multi.createFrom().iterable(bindings).map(b -> reconciler.binding(b,
-            b.getSpec() == null || b.getSpec().instanceRef == null ? null
-                : byName.get(b.getMetadata().getNamespace() + "/" + b.getSpec().instanceRef.name))));
-    int total = brokers.size() + instances.size() + bindings.size();
-    return work.onItem()
-        .transformToUniAndConcatenate(u -> u.onFailure().invoke(e -> LOG.warnf("Resync of one resource failed: %s", e.toString()))
-            .onFailure().recoverWithNull())
+  /** Every page of a list, each handled before the next one is read. */
+  private <T> Uni<Void> pages(BiFunction<Integer, String, Uni<ResourceList<T>>> read, Function<List<T>, Uni<Void>> handle) {
+    return Multi.createBy().repeating()
+        .uni(() -> new String[1], next -> read.apply(config.resyncPageSize(), next[0]).invoke(l -> next[0] = continueOf(l)))
+        .whilst(l -> continueOf(l) != null)
+        .onItem().transformToUniAndConcatenate(l -> handle.apply(l.items))
         .collect().last()
-        .map(x -> {
-          LOG.debugf("Resync looked at %d brokers, %d instances, %d bindings", brokers.size(), instances.size(), bindings.size());
-          return total;
-        });
+        .replaceWithVoid();
+  }
+
+  private static String continueOf(ResourceList<?> l) {
+    return l.metadata == null || l.metadata.continueToken == null || l.metadata.continueToken.isEmpty() ? null : l.metadata.continueToken;
+  }
+
+  /** One resource at a time; one that fails is logged and left to the next resync. */
+  private static <T> Uni<Void> each(List<T> items, Function<T, Uni<Void>> decide, AtomicInteger seen) {
+    return Multi.createFrom().iterable(items)
+        .onItem().transformToUniAndConcatenate(item -> decide.apply(item)
+            .onFailure().invoke(e -> LOG.warnf("Resync of one resource failed: %s", e.toString()))
+            .onFailure().recoverWithNull()
+            .invoke(() -> seen.incrementAndGet()))
+        .collect().last()
+        .replaceWithVoid();
   }
 }

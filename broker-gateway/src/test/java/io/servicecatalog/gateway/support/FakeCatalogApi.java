@@ -66,14 +66,27 @@ public final class FakeCatalogApi {
       String[] p = path.substring(PREFIX.length()).split("/");
       // ["", plural] | ["", plural, name] | ["", "namespaces", ns, plural, name]
       if (p.length == 2) {
+        // As catalog-api pages: in key order, {@code limit} at a time, {@code continue} after the last one sent.
+        String query = ex.getRequestURI().getQuery();
+        listRequests.add(p[1] + (query == null ? "" : "?" + query));
+        int limit = Integer.parseInt(queryParam(query, "limit", "0"));
+        String after = queryParam(query, "continue", "");
+        java.util.List<String> keys = new java.util.ArrayList<>(objects.keySet().stream()
+            .filter(k -> k.startsWith(p[1] + "|") && k.compareTo(after) > 0).sorted().toList());
         ArrayNode items = Json.MAPPER.createArrayNode();
-        objects.forEach((k, v) -> {
-          if (k.startsWith(p[1] + "|")) {
-            items.add(v);
-          }
-        });
         ObjectNode list = Json.MAPPER.createObjectNode();
         list.put("kind", "List");
+        ObjectNode meta = list.putObject("metadata").put("resourceVersion", "1");
+        for (int i = 0; i < keys.size(); i++) {
+          if (limit > 0 && i == limit) {
+            meta.put("continue", keys.get(i - 1));
+            break;
+          }
+          JsonNode v = objects.get(keys.get(i));
+          if (v != null) {
+            items.add(v);
+          }
+        }
         list.set("items", items);
         reply(ex, 200, list.toString());
         return;
@@ -86,6 +99,21 @@ public final class FakeCatalogApi {
         reply(ex, 200, found.toString());
       }
     }
+  }
+
+  /** The list requests served, as "plural?query", oldest first. */
+  public final java.util.List<String> listRequests = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  private static String queryParam(String query, String name, String otherwise) {
+    if (query != null) {
+      for (String kv : query.split("&")) {
+        int eq = kv.indexOf('=');
+        if (eq > 0 && kv.substring(0, eq).equals(name)) {
+          return java.net.URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
+        }
+      }
+    }
+    return otherwise;
   }
 
   private static String notFound(String path) {
