@@ -109,6 +109,43 @@ public final class KubernetesApiStandIn implements AutoCloseable {
     }
 
     /**
+     * The requests recorded since the last call, counted by method and path with namespaces and
+     * names replaced by "*" (e.g. {@code GET /api/v1/namespaces/*}{@code /secrets/*}) and the query
+     * reduced to "?watch" when it watches. The stand-in records every request until drained.
+     */
+    public synchronized java.util.Map<String, Integer> drainRequests() throws InterruptedException {
+        requireStarted();
+        java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+        for (var r = server.takeRequest(1, java.util.concurrent.TimeUnit.MILLISECONDS); r != null;
+                r = server.takeRequest(1, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            String path = r.getPath() == null ? "" : r.getPath();
+            int q = path.indexOf('?');
+            String query = q < 0 ? "" : path.substring(q);
+            path = q < 0 ? path : path.substring(0, q);
+            String[] parts = path.split("/");
+            for (int i = 1; i < parts.length; i++) {
+                // namespaces/<ns>/... and <plural>/<name>: the names become "*"
+                if (parts[i - 1].equals("namespaces") || (i >= 2 && isPlural(parts[i - 1]) && !parts[i].equals("status"))) {
+                    parts[i] = "*";
+                }
+            }
+            String key = r.getMethod() + " " + String.join("/", parts) + (query.contains("watch=true") ? "?watch" : "");
+            counts.merge(key, 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    private static boolean isPlural(String segment) {
+        return segment.endsWith("s") && !segment.equals("namespaces") && !segment.equals("apis") && !segment.contains(".");
+    }
+
+    /** Requests served so far (benchmarks divide it by the work done). */
+    public synchronized int requestCount() {
+        requireStarted();
+        return server.getRequestCount();
+    }
+
+    /**
      * A Fabric8 client for this stand-in (namespace {@code default}), created on first use and
      * closed with the stand-in. Built from {@link Config#empty()} so that a developer's
      * {@code ~/.kube/config} or in-cluster settings can never redirect it to a real cluster.
