@@ -35,7 +35,7 @@ public class Lister {
 
   /**
    * Objects per database read of a list without {@code limit}: such a list is answered page by
-   * page as it is read, never held whole (100k instances are ~150 MB of JSON, more than the heap).
+   * page as it is read, never held whole (100k instances are 104 MiB of JSON, more than the heap).
    */
   @ConfigProperty(name = "servicecatalog.list.stream-page-size", defaultValue = "500")
   int streamPageSize;
