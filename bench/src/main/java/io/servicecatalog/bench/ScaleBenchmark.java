@@ -325,48 +325,24 @@ public final class ScaleBenchmark {
         double firstByteMs = (System.nanoTime() - t0) / 1e6;
         long items = 0;
         long bytes;
-        try (var counting = new java.io.FilterInputStream(resp.body()) {
-                    long n;
-
-                    @Override
-                    public int read() throws IOException {
-                        int b = super.read();
-                        n += b < 0 ? 0 : 1;
-                        return b;
-                    }
-
-                    @Override
-                    public int read(byte[] buf, int off, int len) throws IOException {
-                        int k = super.read(buf, off, len);
-                        n += Math.max(k, 0);
-                        return k;
-                    }
-                };
-                var parser = JSON.getFactory().createParser(counting)) {
+        try (var parser = JSON.getFactory().createParser(resp.body())) {
             if (resp.statusCode() != 200) {
                 throw new IllegalStateException("whole list: HTTP " + resp.statusCode());
             }
-            // items are the objects one level inside the top-level "items" array
-            int depth = 0;
-            boolean inItems = false;
-            for (var t = parser.nextToken(); t != null; t = parser.nextToken()) {
-                if (t == com.fasterxml.jackson.core.JsonToken.FIELD_NAME && depth == 1 && "items".equals(parser.currentName())) {
-                    inItems = true;
-                } else if (t == com.fasterxml.jackson.core.JsonToken.START_OBJECT
-                        || t == com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
-                    if (inItems && depth == 2 && t == com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+            parser.nextToken(); // the list object
+            while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                boolean isItems = "items".equals(parser.currentName());
+                parser.nextToken();
+                if (isItems) {
+                    while (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
                         items++;
+                        parser.skipChildren();
                     }
-                    depth++;
-                } else if (t == com.fasterxml.jackson.core.JsonToken.END_OBJECT
-                        || t == com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
-                    depth--;
-                    if (depth == 1) {
-                        inItems = false;
-                    }
+                } else {
+                    parser.skipChildren();
                 }
             }
-            bytes = counting.n;
+            bytes = parser.currentLocation().getByteOffset();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         double rssAfter = mib(ProcStats.rssKib(catalogApiPid));

@@ -116,11 +116,7 @@ class CustomResourceSyncTest {
 
   @Test
   void catalogStatusChangesReachTheCustomResource() {
-    String name = unique("inst");
-    createInstance(name, "alice");
-    awaitSynced(ResourceKind.SERVICE_INSTANCE, NS, name);
-    fake.serverUpdate(
-        ResourceKind.SERVICE_INSTANCE, NS, name, o -> ready(o, "ProvisionedSuccessfully"));
+    String name = readyInstance();
     eventually()
         .untilAsserted(
             () -> {

@@ -139,12 +139,6 @@ public final class KubernetesApiStandIn implements AutoCloseable {
         return segment.endsWith("s") && !segment.equals("namespaces") && !segment.equals("apis") && !segment.contains(".");
     }
 
-    /** Requests served so far (benchmarks divide it by the work done). */
-    public synchronized int requestCount() {
-        requireStarted();
-        return server.getRequestCount();
-    }
-
     /**
      * A Fabric8 client for this stand-in (namespace {@code default}), created on first use and
      * closed with the stand-in. Built from {@link Config#empty()} so that a developer's
